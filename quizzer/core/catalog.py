@@ -1,0 +1,389 @@
+"""Loading and validating the banks into a `Catalog`.
+
+Every problem in every file is collected as a `Diagnostic` (file, line, question id, what was
+expected); a file with errors is skipped and reported, and never stops the others from loading.
+
+Parsed, validated banks are cached by file content (BLAKE2 of the bytes plus the schema and
+quizzer versions), so an unchanged 10,000-question bank loads without re-parsing its YAML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from quizzer import __version__
+from quizzer.core.bank_schema import BANK_FILE, QUESTION, TEST_REJECT_ITEM
+from quizzer.core.model import AnswerTests, Bank, Mistake, Question
+from quizzer.core.qtypes import type_module
+from quizzer.core.schema import Path as KeyPath
+from quizzer.core.schema import closest_names, format_path
+from quizzer.core.text import LocalizedText
+from quizzer.core.yamlfile import LineFinder, gc_paused, parse_yaml, read_text
+from quizzer.errors import BankError, Diagnostic, UnknownQuestionError
+
+# Bump when the meaning of cached data changes (the schema, or what `_validate` normalizes).
+CACHE_FORMAT = 1
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class ValidationContext:
+    """What semantic checks may consult: the derivation exercises known, the file's trust."""
+
+    exercise_ids: frozenset[str] = frozenset()
+    trusted: bool = True
+
+
+@dataclass
+class Catalog:
+    banks: list[Bank] = field(default_factory=list)
+    questions: dict[str, Question] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    skipped_files: list[str] = field(default_factory=list)
+    exercise_files: dict[str, Path] = field(default_factory=dict)
+
+    def question(self, question_id: str) -> Question:
+        try:
+            return self.questions[question_id]
+        except KeyError:
+            near = closest_names(question_id, list(self.questions))
+            hint = f" Did you mean: {', '.join(near)}?" if near else ""
+            raise UnknownQuestionError(
+                f"no question with id {question_id!r} in the loaded banks.{hint}"
+            ) from None
+
+    def bank(self, bank_id: str) -> Bank:
+        for bank in self.banks:
+            if bank.id == bank_id:
+                return bank
+        near = closest_names(bank_id, [b.id for b in self.banks])
+        hint = f" Did you mean: {', '.join(near)}?" if near else ""
+        raise UnknownQuestionError(f"no bank with id {bank_id!r}.{hint}")
+
+    def bank_of(self, question: Question) -> Bank:
+        return self.bank(question.bank_id)
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics
+
+
+def bank_files(paths: Iterable[Path]) -> list[Path]:
+    """YAML files under `paths` (files or directories), sorted for a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def default_bank_dirs() -> list[Path]:
+    """Built-in banks, the user's own banks directory, and QUIZZER_BANKS (os.pathsep list)."""
+    from quizzer import paths
+
+    dirs = [paths.builtin_questions_dir()]
+    user = paths.data_dir() / "banks"
+    if user.is_dir():
+        dirs.append(user)
+    extra = os.environ.get("QUIZZER_BANKS")
+    if extra:
+        dirs.extend(Path(p) for p in extra.split(os.pathsep) if p)
+    return dirs
+
+
+def default_derivation_dirs() -> list[Path]:
+    from quizzer import paths
+
+    dirs = [paths.builtin_derivations_dir()]
+    extra = os.environ.get("QUIZZER_DERIVATIONS")
+    if extra:
+        dirs.extend(Path(p) for p in extra.split(os.pathsep) if p)
+    return dirs
+
+
+def exercise_index(dirs: Sequence[Path]) -> dict[str, Path]:
+    """Derivation exercise id -> file, read from each exercise file's top-level `id`."""
+    index: dict[str, Path] = {}
+    for file in bank_files(d for d in dirs if d.exists()):
+        try:
+            data = parse_yaml(read_text(file), str(file))
+        except BankError:
+            continue  # reported by `quizzer derive --check`
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            index[data["id"]] = file
+    return index
+
+
+def load_catalog(
+    paths: Sequence[Path] | None = None,
+    *,
+    derivation_dirs: Sequence[Path] | None = None,
+    use_cache: bool = True,
+) -> Catalog:
+    """Load every bank under `paths` (default: `default_bank_dirs()`)."""
+    from quizzer.core.trust import is_trusted
+
+    catalog = Catalog()
+    catalog.exercise_files = exercise_index(
+        default_derivation_dirs() if derivation_dirs is None else derivation_dirs
+    )
+    exercise_ids = frozenset(catalog.exercise_files)
+    builtin_root = _builtin_root()
+    files = bank_files(default_bank_dirs() if paths is None else paths)
+    owners: dict[str, str] = {}
+    for file in files:
+        builtin = _is_within(file, builtin_root)
+        context = ValidationContext(exercise_ids, trusted=builtin or is_trusted(file))
+        try:
+            bank = load_bank_file(file, context, use_cache=use_cache, builtin=builtin)
+        except BankError as exc:
+            catalog.diagnostics.extend(exc.diagnostics)
+            catalog.skipped_files.append(str(file))
+            continue
+        duplicates = [q for q in bank.questions if q.id in owners]
+        if duplicates:
+            finder = LineFinder(read_text(file))
+            for q in duplicates:
+                index = bank.questions.index(q)
+                catalog.diagnostics.append(
+                    Diagnostic(
+                        file=str(file),
+                        line=finder(("questions", index, "id")),
+                        question_id=q.id,
+                        message=f"duplicate question id {q.id!r}: already used in "
+                        f"{owners[q.id]}; ids must be unique across all banks",
+                    )
+                )
+            catalog.skipped_files.append(str(file))
+            continue
+        for q in bank.questions:
+            owners[q.id] = str(file)
+            catalog.questions[q.id] = q
+        catalog.banks.append(bank)
+    _check_follow_ups(catalog)
+    return catalog
+
+
+def _check_follow_ups(catalog: Catalog) -> None:
+    for question in catalog.questions.values():
+        for target in question.follow_ups:
+            if target not in catalog.questions:
+                finder = LineFinder(read_text(Path(question.file)))
+                index = next(
+                    i for i, q in enumerate(catalog.bank(question.bank_id).questions)
+                    if q.id == question.id
+                )
+                catalog.diagnostics.append(
+                    Diagnostic(
+                        file=question.file,
+                        line=finder(("questions", index, "follow_ups")),
+                        question_id=question.id,
+                        message=f"follow-up {target!r} is not a question id in the loaded banks",
+                    )
+                )
+
+
+def _builtin_root() -> Path:
+    from quizzer import paths
+
+    return paths.builtin_questions_dir().resolve()
+
+
+def _is_within(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def load_bank_file(
+    file: Path,
+    context: ValidationContext | None = None,
+    *,
+    use_cache: bool = True,
+    builtin: bool = False,
+) -> Bank:
+    """Load and validate one bank file; BankError carries every diagnostic found."""
+    context = context or ValidationContext()
+    name = str(file)
+    text = read_text(file)
+    key = _cache_key(text, context)
+    data = _cache_get(key) if use_cache else None
+    if data is None:
+        data = parse_yaml(text, name)
+        problems = validate_bank_data(data, context)
+        if problems:
+            finder = LineFinder(text)
+            diags = [
+                Diagnostic(
+                    file=name,
+                    line=finder(path),
+                    question_id=_question_id_at(data, path),
+                    path=format_path(path) or None,
+                    message=message,
+                )
+                for path, message in problems
+            ]
+            summary = f"{name}: {len(diags)} problem(s)"
+            raise BankError(summary, diagnostics=diags)
+        if use_cache:
+            _cache_put(key, data)
+    with gc_paused():
+        return build_bank(data, name, builtin=builtin)
+
+
+def validate_bank_data(data: Any, context: ValidationContext) -> list[tuple[KeyPath, str]]:
+    """Every schema and semantic problem in one parsed bank document."""
+    problems: list[tuple[KeyPath, str]] = []
+
+    def report(path: KeyPath, message: str) -> None:
+        problems.append((path, message))
+
+    if not isinstance(data, dict):
+        report((), "expected a mapping with 'bank' and 'questions' at the top level")
+        return problems
+    BANK_FILE.validate(data, (), report)
+    questions = data.get("questions")
+    if not isinstance(questions, list):
+        return problems
+    seen: dict[str, int] = {}
+    for index, qdata in enumerate(questions):
+        path: KeyPath = ("questions", index)
+        QUESTION.validate(qdata, path, report)
+        if not isinstance(qdata, dict):
+            continue
+        qid = qdata.get("id")
+        if isinstance(qid, str):
+            if qid in seen:
+                report((*path, "id"), f"duplicate question id {qid!r} (first at question "
+                       f"#{seen[qid] + 1} of this bank)")
+            else:
+                seen[qid] = index
+        qtype = qdata.get("type")
+        if not isinstance(qtype, str):
+            continue
+        try:
+            module = type_module(qtype)
+        except KeyError:
+            continue  # the Enum check above already reported the unknown type
+        answer = qdata.get("answer")
+        if answer is not None:
+            before = len(problems)
+            module.SPEC.validate(answer, (*path, "answer"), report)
+            if len(problems) == before and isinstance(answer, dict):
+                module.check_spec(answer, report, (*path, "answer"), context)
+        tests = qdata.get("tests")
+        if isinstance(tests, dict) and qtype != "recall":
+            for i, item in enumerate(tests.get("reject") or []):
+                TEST_REJECT_ITEM.validate(item, (*path, "tests", "reject", i), report)
+    return problems
+
+
+def _question_id_at(data: Any, path: KeyPath) -> str | None:
+    if len(path) >= 2 and path[0] == "questions" and isinstance(path[1], int):
+        try:
+            qid = data["questions"][path[1]].get("id")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            return None
+        return qid if isinstance(qid, str) else None
+    return None
+
+
+def build_bank(data: dict[str, Any], file: str, *, builtin: bool = False) -> Bank:
+    """Model objects from validated bank data."""
+    header = data["bank"]
+    bank_id = header["id"]
+    topic = header["topic"]
+    questions = tuple(_build_question(q, bank_id, topic, file) for q in data["questions"])
+    return Bank(
+        id=bank_id,
+        title=LocalizedText.parse(header["title"]),
+        topic=topic,
+        file=file,
+        questions=questions,
+        tags=tuple(header.get("tags") or ()),
+        description=(
+            LocalizedText.parse(header["description"]) if "description" in header else None
+        ),
+        builtin=builtin,
+    )
+
+
+def _build_question(q: dict[str, Any], bank_id: str, topic: str, file: str) -> Question:
+    tests = q.get("tests") or {}
+    return Question(
+        id=q["id"],
+        type=q["type"],
+        prompt=LocalizedText.parse(q["prompt"]),
+        explanation=LocalizedText.parse(q["explanation"]),
+        bank_id=bank_id,
+        file=file,
+        answer=q["answer"],
+        hints=tuple(LocalizedText.parse(h) for h in q.get("hints") or ()),
+        difficulty=q.get("difficulty", 2),
+        tags=tuple(q.get("tags") or ()),
+        source=q.get("source"),
+        mistakes=tuple(
+            Mistake(match=m["match"], feedback=LocalizedText.parse(m["feedback"]))
+            for m in q.get("mistakes") or ()
+        ),
+        tests=AnswerTests(
+            accept=tuple(tests.get("accept") or ()), reject=tuple(tests.get("reject") or ())
+        ),
+        follow_ups=tuple(q.get("follow_ups") or ()),
+        topic=topic,
+    )
+
+
+def _cache_key(text: str, context: ValidationContext) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"{CACHE_FORMAT}|{__version__}|".encode())
+    # Validation of derivation references depends on which exercises exist.
+    h.update("|".join(sorted(context.exercise_ids)).encode())
+    h.update(b"|trusted" if context.trusted else b"|untrusted")
+    h.update(text.encode("utf-8"))
+    return h.hexdigest()
+
+
+def _cache_file(key: str) -> Path:
+    from quizzer import paths
+
+    return paths.cache_dir() / "banks" / f"{key}.marshal"
+
+
+def _cache_get(key: str) -> Any:
+    try:
+        raw = _cache_file(key).read_bytes()
+    except OSError:
+        return None
+    try:
+        with gc_paused():
+            return marshal.loads(raw)
+    except (EOFError, ValueError, TypeError):
+        return None  # a truncated or foreign cache entry: re-parse
+
+
+def _cache_put(key: str, data: Any) -> None:
+    try:
+        payload = marshal.dumps(data)
+    except ValueError:
+        return  # YAML produced a type marshal cannot store (a date): just don't cache
+    target = _cache_file(key)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(payload)
+        tmp.replace(target)  # atomic: a concurrent reader never sees half a file
+    except OSError:
+        pass  # a read-only cache directory only costs speed
