@@ -24,8 +24,9 @@ def quizzer_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     return home
 
 
-def run_quizzer(*args: str, input: str | None = None, env: dict[str, str] | None = None,
-                timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_quizzer(
+    *args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run the real `quizzer` entry point in a subprocess (what a user's shell does)."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(

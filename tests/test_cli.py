@@ -102,8 +102,9 @@ def test_show_in_chinese_falls_back_to_english(tmp_path: Path) -> None:
         " answer: {key_points: [k]}}\n",
         encoding="utf-8",
     )
-    result = run_quizzer("show", "en-only-q", "--lang", "zh", "--json",
-                         env={"QUIZZER_BANKS": str(bank)})
+    result = run_quizzer(
+        "show", "en-only-q", "--lang", "zh", "--json", env={"QUIZZER_BANKS": str(bank)}
+    )
     assert json.loads(result.stdout)["prompt"] == "English only"
 
 

@@ -13,8 +13,9 @@ HEAVY = ("textual", "sympy", "torch")
 
 def modules_after(code: str) -> set[str]:
     probe = code + "\nimport sys; print('\\n'.join(sys.modules))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
     return {line.split(".")[0] for line in out.stdout.splitlines()}
 
 

@@ -18,22 +18,40 @@ from quizzer.commands.common import (
 )
 from quizzer.errors import AnswerError
 
-MARKS = {"correct": "[green]✓ correct[/green]", "incorrect": "[red]✗ incorrect[/red]",
-         "undecided": "[yellow]? undecided[/yellow]"}
+MARKS = {
+    "correct": "[green]✓ correct[/green]",
+    "incorrect": "[red]✗ incorrect[/red]",
+    "undecided": "[yellow]? undecided[/yellow]",
+}
 
 
 @click.command()
 @click.argument("question_id")
 @click.argument("answer_text", metavar="ANSWER", required=False)
-@click.option("--file", "answer_file", metavar="FILE",
-              help="Read the answer from FILE ('-' for stdin): code, derivation steps.")
+@click.option(
+    "--file",
+    "answer_file",
+    metavar="FILE",
+    help="Read the answer from FILE ('-' for stdin): code, derivation steps.",
+)
 @json_option
 @lang_option
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
-              help="Where torch checks run (auto: CUDA when available).")
+@click.option(
+    "--device",
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    default="auto",
+    help="Where torch checks run (auto: CUDA when available).",
+)
 @click.option("--seed", type=int, default=None, help="Seed for questions drawn at random.")
-def answer(question_id: str, answer_text: str | None, answer_file: str | None, as_json: bool,
-           lang: str | None, device: str, seed: int | None) -> None:
+def answer(
+    question_id: str,
+    answer_text: str | None,
+    answer_file: str | None,
+    as_json: bool,
+    lang: str | None,
+    device: str,
+    seed: int | None,
+) -> None:
     """Grade ANSWER to QUESTION_ID; exit 0 correct, 1 incorrect, 3 undecided, 2 bad input."""
     from quizzer.core.grading import GradingEnv, grade
     from quizzer.core.trust import is_trusted
@@ -45,8 +63,13 @@ def answer(question_id: str, answer_text: str | None, answer_file: str | None, a
     question = catalog.question(question_id)
     bank = catalog.bank(question.bank_id)
     lang = resolve_lang(lang)
-    env = GradingEnv(lang=lang, catalog=catalog, device=device, seed=seed,
-                     trusted_code=bank.builtin or is_trusted(Path(bank.file)))
+    env = GradingEnv(
+        lang=lang,
+        catalog=catalog,
+        device=device,
+        seed=seed,
+        trusted_code=bank.builtin or is_trusted(Path(bank.file)),
+    )
     verdict = grade(question, text, env)
     if as_json:
         emit_json({"question": question.id, "type": question.type, **verdict.to_json(lang)})

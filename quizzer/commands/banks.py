@@ -57,14 +57,17 @@ def list_banks(as_json: bool, lang: str | None) -> None:
         return
     from rich.table import Table
 
-    table = Table(title=f"{len(catalog.banks)} banks, {len(catalog.questions)} questions, "
-                  f"{len({b.topic for b in catalog.banks})} topics")
+    table = Table(
+        title=f"{len(catalog.banks)} banks, {len(catalog.questions)} questions, "
+        f"{len({b.topic for b in catalog.banks})} topics"
+    )
     for col in ("bank", "title", "topic", "questions", "by type", "languages"):
         table.add_column(col, overflow="fold")
     for b in sorted(catalog.banks, key=lambda b: (b.topic, b.id)):
         by_type = " ".join(f"{t}:{n}" for t, n in sorted(b.count_by_type().items()))
-        table.add_row(b.id, b.title.get(lang), b.topic, str(len(b.questions)), by_type,
-                      "+".join(b.languages))
+        table.add_row(
+            b.id, b.title.get(lang), b.topic, str(len(b.questions)), by_type, "+".join(b.languages)
+        )
     stdout_console().print(table)
 
 
@@ -104,11 +107,16 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
 @banks.command("check")
 @PATHS
 @json_option
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
-              help="Where torch checks run.")
+@click.option(
+    "--device",
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    default="auto",
+    help="Where torch checks run.",
+)
 @click.option("--question", "question_ids", multiple=True, help="Only these question ids.")
-def check(paths: tuple[Path, ...], as_json: bool, device: str,
-          question_ids: tuple[str, ...]) -> None:
+def check(
+    paths: tuple[Path, ...], as_json: bool, device: str, question_ids: tuple[str, ...]
+) -> None:
     """Run every question's tests: accepted answers must pass, rejected ones must fail."""
     from quizzer.commands.common import load_catalog_for_cli
     from quizzer.core.grading import GradingEnv
@@ -122,8 +130,12 @@ def check(paths: tuple[Path, ...], as_json: bool, device: str,
     with _services() as services:
         for q in questions:
             bank = catalog.bank(q.bank_id)
-            env = GradingEnv(catalog=catalog, device=device, services=services,
-                             trusted_code=bank.builtin or is_trusted(Path(bank.file)))
+            env = GradingEnv(
+                catalog=catalog,
+                device=device,
+                services=services,
+                trusted_code=bank.builtin or is_trusted(Path(bank.file)),
+            )
             for item in check_questions([q], env):
                 if isinstance(item, TestResult):
                     if item.ok:
@@ -138,17 +150,29 @@ def check(paths: tuple[Path, ...], as_json: bool, device: str,
                             )
                 else:
                     question, problem = item
-                    failures.append({"question": question.id, "file": question.file,
-                                     "ok": False, "message": problem})
+                    failures.append(
+                        {
+                            "question": question.id,
+                            "file": question.file,
+                            "ok": False,
+                            "message": problem,
+                        }
+                    )
                     if not as_json:
                         click.echo(f"FAIL {question.file} [{question.id}]: {problem}", err=True)
     ok = not failures and catalog.ok
     if as_json:
-        emit_json({"ok": ok, "passed": passed, "failed": len(failures), "failures": failures,
-                   "skipped_files": catalog.skipped_files})
+        emit_json(
+            {
+                "ok": ok,
+                "passed": passed,
+                "failed": len(failures),
+                "failures": failures,
+                "skipped_files": catalog.skipped_files,
+            }
+        )
     else:
-        click.echo(f"{passed} passed, {len(failures)} failed "
-                   f"({len(questions)} questions)")
+        click.echo(f"{passed} passed, {len(failures)} failed ({len(questions)} questions)")
     if not ok:
         sys.exit(int(ExitCode.INCORRECT))
 

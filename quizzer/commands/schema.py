@@ -8,8 +8,13 @@ import click
 
 
 @click.command()
-@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="Write to a file instead of stdout.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write to a file instead of stdout.",
+)
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of a bank file (banks reference docs/bank.schema.json)."""
     import json

@@ -20,8 +20,7 @@ from quizzer.commands.common import (
 @json_option
 @click.option("--seed", type=int, default=None, help="Seed for questions drawn at random.")
 @click.option("--reveal", is_flag=True, help="Also show the reference answer and explanation.")
-def show(question_id: str, lang: str | None, as_json: bool, seed: int | None,
-         reveal: bool) -> None:
+def show(question_id: str, lang: str | None, as_json: bool, seed: int | None, reveal: bool) -> None:
     """Show one question (prompt, choices, hints; --reveal adds the answer)."""
     from quizzer.core.grading import GradingEnv, reference_answer, render_prompt
 
@@ -30,10 +29,14 @@ def show(question_id: str, lang: str | None, as_json: bool, seed: int | None,
     lang = resolve_lang(lang)
     env = GradingEnv(lang=lang, catalog=catalog, seed=seed)
     prompt = render_prompt(question, env)
-    choices = [
-        {"id": c["id"], "text": _text(c["text"], lang)}
-        for c in question.answer.get("choices", [])
-    ] if question.type in ("choice", "multi") else []
+    choices = (
+        [
+            {"id": c["id"], "text": _text(c["text"], lang)}
+            for c in question.answer.get("choices", [])
+        ]
+        if question.type in ("choice", "multi")
+        else []
+    )
     document = {
         "id": question.id,
         "type": question.type,

@@ -46,9 +46,7 @@ TEST_REJECT_ITEM = OneOf(
             Record(
                 fields={
                     "answer": Field(AnyValue(), required=True),
-                    "feedback": Field(
-                        Str(description="Text the feedback must contain (English)")
-                    ),
+                    "feedback": Field(Str(description="Text the feedback must contain (English)")),
                 },
                 extra_allowed=(),
             ),

@@ -180,7 +180,8 @@ def _check_follow_ups(catalog: Catalog) -> None:
             if target not in catalog.questions:
                 finder = LineFinder(read_text(Path(question.file)))
                 index = next(
-                    i for i, q in enumerate(catalog.bank(question.bank_id).questions)
+                    i
+                    for i, q in enumerate(catalog.bank(question.bank_id).questions)
                     if q.id == question.id
                 )
                 catalog.diagnostics.append(
@@ -266,8 +267,11 @@ def validate_bank_data(data: Any, context: ValidationContext) -> list[tuple[KeyP
         qid = qdata.get("id")
         if isinstance(qid, str):
             if qid in seen:
-                report((*path, "id"), f"duplicate question id {qid!r} (first at question "
-                       f"#{seen[qid] + 1} of this bank)")
+                report(
+                    (*path, "id"),
+                    f"duplicate question id {qid!r} (first at question "
+                    f"#{seen[qid] + 1} of this bank)",
+                )
             else:
                 seen[qid] = index
         qtype = qdata.get("type")

@@ -27,7 +27,7 @@ class GradingEnv:
         catalog: the loaded banks and derivation exercises (derivation questions look up theirs).
         device: where torch checks run: "auto", "cpu" or "cuda".
         trusted_code: whether this question's bank may run its own code (references, variants).
-        seed: seeds random draws (params drills with ranges, random test inputs) for reproducibility.
+        seed: seeds random draws (params drills with ranges, random test inputs).
         services: long-lived helpers a front end keeps warm (the torch worker, the SymPy worker),
             keyed by name; checkers create their own when absent.
     """

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from quizzer.core.text import LocalizedText
@@ -102,7 +102,7 @@ class Bank:
         return ("en",)
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     CORRECT = "correct"
     INCORRECT = "incorrect"
     UNDECIDED = "undecided"

@@ -121,8 +121,9 @@ def parse_nested_list(text: str) -> list[object]:
     try:
         value = ast.literal_eval(s)
     except (ValueError, SyntaxError, MemoryError, RecursionError) as exc:
-        raise AnswerError(f"{text!r} is not a list of numbers: type e.g. [[0.5, 0.5], [1, 0]]") \
-            from exc
+        raise AnswerError(
+            f"{text!r} is not a list of numbers: type e.g. [[0.5, 0.5], [1, 0]]"
+        ) from exc
     if isinstance(value, tuple):
         value = list(value)
     if not isinstance(value, list) or not _all_numbers(value):

@@ -76,7 +76,9 @@ class Str(Schema):
             import re
 
             if not re.fullmatch(self.pattern, value):
-                report(path, f"{value!r} is not {self.pattern_help or 'of the form ' + self.pattern}")
+                report(
+                    path, f"{value!r} is not {self.pattern_help or 'of the form ' + self.pattern}"
+                )
 
     def json_schema(self) -> dict[str, Any]:
         s: dict[str, Any] = {"type": "string", "minLength": self.min_length}

@@ -54,8 +54,9 @@ def cases_for(question: Question) -> Iterator[TestCase]:
         yield TestCase(question, answer, Outcome.CORRECT, origin="accept")
     for item in question.tests.reject:
         if isinstance(item, dict) and "answer" in item:
-            yield TestCase(question, item["answer"], Outcome.INCORRECT, item.get("feedback"),
-                           origin="reject")
+            yield TestCase(
+                question, item["answer"], Outcome.INCORRECT, item.get("feedback"), origin="reject"
+            )
         else:
             yield TestCase(question, item, Outcome.INCORRECT, origin="reject")
 

@@ -44,10 +44,7 @@ def trusted_paths() -> list[Path]:
 
 def is_trusted(path: Path) -> bool:
     resolved = path.resolve()
-    for root in trusted_paths():
-        if resolved == root or root in resolved.parents:
-            return True
-    return False
+    return any(resolved == root or root in resolved.parents for root in trusted_paths())
 
 
 def trust(path: Path) -> Path:

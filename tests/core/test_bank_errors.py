@@ -53,15 +53,27 @@ def assert_clean_error(stderr: str, file: Path, line: int | None, *words: str) -
 CASES = {
     "malformed": ("bank:\n  id: [unclosed\n", 3, ["malformed YAML", "starts on line 2"]),
     "tab": ("bank:\n\tid: x\n", 2, ["tab"]),
-    "wrong-type": (GOOD.replace("answer: {value: 2}", "answer: {value: 2}\n    difficulty: hard"),
-                   11, ["difficulty", "expected an integer"]),
-    "unknown-key": (GOOD.replace("    answer:", "    promt: typo\n    answer:"), 10,
-                    ["unknown key 'promt'", "prompt"]),
-    "missing-field": (GOOD.replace('    explanation: {en: Two., zh: 二。}\n', ""), 6,
-                      ["missing required key 'explanation'", "good-one"]),
+    "wrong-type": (
+        GOOD.replace("answer: {value: 2}", "answer: {value: 2}\n    difficulty: hard"),
+        11,
+        ["difficulty", "expected an integer"],
+    ),
+    "unknown-key": (
+        GOOD.replace("    answer:", "    promt: typo\n    answer:"),
+        10,
+        ["unknown key 'promt'", "prompt"],
+    ),
+    "missing-field": (
+        GOOD.replace("    explanation: {en: Two., zh: 二。}\n", ""),
+        6,
+        ["missing required key 'explanation'", "good-one"],
+    ),
     "unknown-type": (GOOD.replace("type: numeric", "type: essay"), 7, ["essay", "choice"]),
-    "duplicate-key": (GOOD.replace("    answer:", "    prompt: again\n    answer:"), 10,
-                      ["duplicate key 'prompt'"]),
+    "duplicate-key": (
+        GOOD.replace("    answer:", "    prompt: again\n    answer:"),
+        10,
+        ["duplicate key 'prompt'"],
+    ),
     "empty": ("", 1, ["empty"]),
     "comments-only": ("# nothing here\n", 1, ["empty"]),
     "not-a-mapping": ("- 1\n- 2\n", 1, ["expected a mapping"]),
@@ -108,10 +120,18 @@ def test_duplicate_ids_within_and_across_banks(tmp_path: Path) -> None:
 
 
 def test_every_error_in_every_file_is_reported(tmp_path: Path) -> None:
-    bad1 = write(tmp_path, "one.yaml", GOOD.replace("topic: test", "topic: Test Topic")
-                 .replace("difficulty", "x"))
-    bad2 = write(tmp_path, "two.yaml", GOOD.replace("answer: {value: 2}", "answer: {}")
-                 .replace("id: good\n", "id: two\n").replace("good-one", "two-one"))
+    bad1 = write(
+        tmp_path,
+        "one.yaml",
+        GOOD.replace("topic: test", "topic: Test Topic").replace("difficulty", "x"),
+    )
+    bad2 = write(
+        tmp_path,
+        "two.yaml",
+        GOOD.replace("answer: {value: 2}", "answer: {}")
+        .replace("id: good\n", "id: two\n")
+        .replace("good-one", "two-one"),
+    )
     code, _, stderr = validate(bad1, bad2)
     assert code == 2
     assert f"{bad1}:4" in stderr  # topic must be kebab-case
@@ -121,7 +141,8 @@ def test_every_error_in_every_file_is_reported(tmp_path: Path) -> None:
 
 def test_bad_reference_to_a_missing_derivation(tmp_path: Path) -> None:
     text = GOOD.replace("type: numeric", "type: derivation").replace(
-        "answer: {value: 2}", "answer: {exercise: no-such-exercise}")
+        "answer: {value: 2}", "answer: {exercise: no-such-exercise}"
+    )
     path = write(tmp_path, "deriv.yaml", text)
     code, _, stderr = validate(path)
     assert code == 2
@@ -129,7 +150,8 @@ def test_bad_reference_to_a_missing_derivation(tmp_path: Path) -> None:
 
 
 def test_bad_follow_up_is_reported(tmp_path: Path) -> None:
-    path = write(tmp_path, "f.yaml", GOOD.replace("    answer:", "    follow_ups: [nope]\n    answer:"))
+    text = GOOD.replace("    answer:", "    follow_ups: [nope]\n    answer:")
+    path = write(tmp_path, "f.yaml", text)
     code, _, stderr = validate(path)
     assert code == 2
     assert_clean_error(stderr, path, 10, "follow-up 'nope'")

@@ -13,6 +13,7 @@ from quizzer.core.grading import GradingEnv, mistake_feedback, verdict
 from quizzer.core.model import Outcome, Question, Verdict
 from quizzer.core.qtypes.choice import CHOICE, CHOICE_ID, choice_ids, resolve_choice
 from quizzer.core.schema import Bool, Field, ListOf, Path, Record, Report
+from quizzer.core.text import LocalizedText
 
 SPEC = Record(
     fields={
@@ -52,7 +53,9 @@ def grade(question: Question, answer: Any, env: GradingEnv) -> Verdict:
     correct = frozenset(str(c) for c in question.answer["correct"])
     missing = sorted(correct - chosen)
     extra = sorted(chosen - correct)
-    feedback = list(mistake_feedback(question, lambda m: str(m).lower() in chosen))
+    feedback: list[LocalizedText | str] = list(
+        mistake_feedback(question, lambda m: str(m).lower() in chosen)
+    )
     if chosen != correct:
         if extra:
             feedback.append(f"Not correct: {', '.join(extra)}.")

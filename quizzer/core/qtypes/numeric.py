@@ -63,9 +63,9 @@ def check_spec(answer: Mapping[str, Any], report: Report, path: Path, context: A
         report(path, "give exactly one of 'value' (a literal) or 'torch' (a snippet)")
     kind = answer.get("kind", "scalar")
     value = answer.get("value")
-    if has_value and kind == "scalar" and not _is_number(value):
-        if not (isinstance(value, str) and _parses(value)):
-            report((*path, "value"), f"expected a number for a scalar answer, got {value!r}")
+    scalar_ok = _is_number(value) or (isinstance(value, str) and _parses(value))
+    if has_value and kind == "scalar" and not scalar_ok:
+        report((*path, "value"), f"expected a number for a scalar answer, got {value!r}")
     if has_value and kind in ("shape", "tensor") and not isinstance(value, list):
         report((*path, "value"), f"expected a list for a {kind} answer, got {value!r}")
 
@@ -201,11 +201,16 @@ def _grade_tensor(question: Question, answer: Any, expected: Any) -> Verdict:
             interpreted=str(value),
             expected=str(expected),
         )
-    bad = [i for i, (g, w) in enumerate(zip(got_flat, want_flat, strict=True))
-           if not close(g, w, rel, max(abs_, 1e-9))]
+    bad = [
+        i
+        for i, (g, w) in enumerate(zip(got_flat, want_flat, strict=True))
+        if not close(g, w, rel, max(abs_, 1e-9))
+    ]
     feedback: list[LocalizedText | str] = []
     if bad:
-        feedback.append(f"{len(bad)} of {len(want_flat)} entries differ (first at flat index {bad[0]}).")
+        feedback.append(
+            f"{len(bad)} of {len(want_flat)} entries differ (first at flat index {bad[0]})."
+        )
     return verdict(
         Outcome.INCORRECT if bad else Outcome.CORRECT,
         *feedback,
