@@ -22,6 +22,8 @@ SELF_ACCEPTING = ("numeric", "expression", "choice", "multi", "params")
 
 @dataclass(frozen=True, slots=True)
 class TestCase:
+    __test__ = False  # not a pytest test class
+
     question: Question
     answer: Any
     want: Outcome
@@ -31,6 +33,8 @@ class TestCase:
 
 @dataclass(frozen=True, slots=True)
 class TestResult:
+    __test__ = False
+
     case: TestCase
     ok: bool
     got: str  # the outcome, or "error"

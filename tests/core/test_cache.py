@@ -1,0 +1,46 @@
+"""The parsed-bank cache is keyed by content: a changed file is never served stale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from quizzer.core.catalog import load_catalog
+from tests.core.test_bank_errors import GOOD
+
+
+def cache_entries(home: Path) -> list[Path]:
+    return sorted((home / "cache" / "banks").glob("*.marshal"))
+
+
+def test_cache_is_used_and_invalidated_by_content(tmp_path: Path, quizzer_home: Path) -> None:
+    bank = tmp_path / "b.yaml"
+    bank.write_text(GOOD, encoding="utf-8")
+    first = load_catalog([bank], derivation_dirs=[])
+    assert first.question("good-one").prompt.en == "1 + 1?"
+    assert len(cache_entries(quizzer_home)) == 1
+
+    again = load_catalog([bank], derivation_dirs=[])
+    assert again.question("good-one").prompt.en == "1 + 1?"
+    assert len(cache_entries(quizzer_home)) == 1  # a hit: nothing new written
+
+    bank.write_text(GOOD.replace("1 + 1?", "One plus one?"), encoding="utf-8")
+    changed = load_catalog([bank], derivation_dirs=[])
+    assert changed.question("good-one").prompt.en == "One plus one?"
+
+
+def test_a_corrupt_cache_entry_is_ignored(tmp_path: Path, quizzer_home: Path) -> None:
+    bank = tmp_path / "b.yaml"
+    bank.write_text(GOOD, encoding="utf-8")
+    load_catalog([bank], derivation_dirs=[])
+    for entry in cache_entries(quizzer_home):
+        entry.write_bytes(b"\x00garbage")
+    catalog = load_catalog([bank], derivation_dirs=[])
+    assert catalog.ok and "good-one" in catalog.questions
+
+
+def test_invalid_banks_are_never_cached(tmp_path: Path, quizzer_home: Path) -> None:
+    bank = tmp_path / "b.yaml"
+    bank.write_text(GOOD.replace("answer: {value: 2}", "answer: {}"), encoding="utf-8")
+    assert not load_catalog([bank], derivation_dirs=[]).ok
+    assert not load_catalog([bank], derivation_dirs=[]).ok
+    assert cache_entries(quizzer_home) == []
