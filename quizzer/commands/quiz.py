@@ -49,20 +49,46 @@ def session_clock() -> Callable[[], datetime]:
 @click.option("--bank", "banks", multiple=True, metavar="ID", help="Only this bank (repeatable).")
 @click.option("--topic", "topics", multiple=True, metavar="T", help="Only this topic (repeatable).")
 @click.option("--tag", "tags", multiple=True, metavar="T", help="Only questions with this tag.")
-@click.option("--new", "new_limit", type=click.IntRange(min=0), default=None, metavar="N",
-              help="New questions per day (default: config new_per_day, else 10).")
-@click.option("--reviews", "review_limit", type=click.IntRange(min=0), default=None,
-              metavar="N", help="Reviews per day (default: config reviews_per_day, else 100).")
+@click.option(
+    "--new",
+    "new_limit",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="New questions per day (default: config new_per_day, else 10).",
+)
+@click.option(
+    "--reviews",
+    "review_limit",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Reviews per day (default: config reviews_per_day, else 100).",
+)
 @click.option("--review-only", is_flag=True, help="Serve due reviews only, no new questions.")
 @lang_option
 @db_option
-@click.option("--plain", is_flag=True,
-              help="Line by line on stdin/stdout, without the full-screen interface.")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
-              help="Where torch checks run (auto: CUDA when available).")
-def quiz(banks: tuple[str, ...], topics: tuple[str, ...], tags: tuple[str, ...],
-         new_limit: int | None, review_limit: int | None, review_only: bool, lang: str | None,
-         db_path: Path | None, plain: bool, device: str) -> None:
+@click.option(
+    "--plain", is_flag=True, help="Line by line on stdin/stdout, without the full-screen interface."
+)
+@click.option(
+    "--device",
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    default="auto",
+    help="Where torch checks run (auto: CUDA when available).",
+)
+def quiz(
+    banks: tuple[str, ...],
+    topics: tuple[str, ...],
+    tags: tuple[str, ...],
+    new_limit: int | None,
+    review_limit: int | None,
+    review_only: bool,
+    lang: str | None,
+    db_path: Path | None,
+    plain: bool,
+    device: str,
+) -> None:
     """Study: due reviews first, then new questions, each answer checked and scheduled.
 
     Limits count per UTC day. An unfinished session (quit, crash) is offered to continue.

@@ -7,6 +7,7 @@ script. It calls the same core as the TUI: `Session` plans and records, `grade` 
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 import sys
@@ -27,8 +28,16 @@ from quizzer.core.text import LocalizedText
 from quizzer.errors import AnswerError, QuizzerError
 
 MULTILINE_TYPES = frozenset({"code", "derivation"})
-RATING_KEYS = {"a": Rating.AGAIN, "h": Rating.HARD, "g": Rating.GOOD, "e": Rating.EASY,
-               "1": Rating.AGAIN, "2": Rating.HARD, "3": Rating.GOOD, "4": Rating.EASY}
+RATING_KEYS = {
+    "a": Rating.AGAIN,
+    "h": Rating.HARD,
+    "g": Rating.GOOD,
+    "e": Rating.EASY,
+    "1": Rating.AGAIN,
+    "2": Rating.HARD,
+    "3": Rating.GOOD,
+    "4": Rating.EASY,
+}
 
 
 def _t(en: str, zh: str) -> LocalizedText:
@@ -37,30 +46,46 @@ def _t(en: str, zh: str) -> LocalizedText:
 
 # The plain front end's own words, in both languages.
 TEXT = {
-    "continue": _t("An unfinished session from {when} has {left} question(s) left "
-                   "({done} answered). Continue it? [Y/n] ",
-                   "{when} 开始的学习还有 {left} 道题未完成（已答 {done} 道）。继续吗？[Y/n] "),
+    "continue": _t(
+        "An unfinished session from {when} has {left} question(s) left "
+        "({done} answered). Continue it? [Y/n] ",
+        "{when} 开始的学习还有 {left} 道题未完成（已答 {done} 道）。继续吗？[Y/n] ",
+    ),
     "nothing": _t("Nothing to study now.", "现在没有需要学习的题目。"),
     "next_due": _t("Next review due {when} (in {delta}).", "下次复习时间 {when}（{delta} 后）。"),
-    "plan": _t("Session: {due} due review(s), {new} new question(s). Type :help for commands.",
-               "本次学习：{due} 道待复习，{new} 道新题。输入 :help 查看命令。"),
-    "continuing": _t("Continuing: {left} question(s) left. Type :help for commands.",
-                     "继续学习：还剩 {left} 道题。输入 :help 查看命令。"),
-    "help": _t("Commands at the answer prompt: :hint shows a hint, :skip leaves the question for "
-               "another day, :quit saves and stops (continue later), :help shows this.",
-               "答题时可用命令：:hint 显示提示，:skip 跳过本题，:quit 保存并退出（稍后可继续），"
-               ":help 显示本说明。"),
-    "multiline": _t("(several lines: finish with a line containing only '.')",
-                    "（可输入多行，单独一行 '.' 表示结束）"),
+    "plan": _t(
+        "Session: {due} due review(s), {new} new question(s). Type :help for commands.",
+        "本次学习：{due} 道待复习，{new} 道新题。输入 :help 查看命令。",
+    ),
+    "continuing": _t(
+        "Continuing: {left} question(s) left. Type :help for commands.",
+        "继续学习：还剩 {left} 道题。输入 :help 查看命令。",
+    ),
+    "help": _t(
+        "Commands at the answer prompt: :hint shows a hint, :skip leaves the question for "
+        "another day, :quit saves and stops (continue later), :help shows this.",
+        "答题时可用命令：:hint 显示提示，:skip 跳过本题，:quit 保存并退出（稍后可继续），"
+        ":help 显示本说明。",
+    ),
+    "multiline": _t(
+        "(several lines: finish with a line containing only '.')",
+        "（可输入多行，单独一行 '.' 表示结束）",
+    ),
     "answer": _t("answer> ", "回答> "),
-    "recall": _t("Your answer (or press Enter to just think it), then compare with the key "
-                 "points:", "写下你的答案（或直接回车，在心里作答），然后与要点对照："),
+    "recall": _t(
+        "Your answer (or press Enter to just think it), then compare with the key points:",
+        "写下你的答案（或直接回车，在心里作答），然后与要点对照：",
+    ),
     "no_hint": _t("No more hints.", "没有更多提示了。"),
     "hint": _t("hint: {text}", "提示：{text}"),
-    "not_understood": _t("Not understood: {message} (try again, or :skip)",
-                         "无法理解答案：{message}（请重答，或输入 :skip）"),
-    "check_failed": _t("The check failed: {message} (try again, or :skip)",
-                       "检查失败：{message}（请重答，或输入 :skip）"),
+    "not_understood": _t(
+        "Not understood: {message} (try again, or :skip)",
+        "无法理解答案：{message}（请重答，或输入 :skip）",
+    ),
+    "check_failed": _t(
+        "The check failed: {message} (try again, or :skip)",
+        "检查失败：{message}（请重答，或输入 :skip）",
+    ),
     "interpreted": _t("interpreted as: {text}", "理解为：{text}"),
     "correct": _t("✓ correct", "✓ 正确"),
     "incorrect": _t("✗ incorrect", "✗ 错误"),
@@ -69,19 +94,24 @@ TEXT = {
     "expected": _t("expected: {text}", "参考答案：{text}"),
     "explanation": _t("Explanation:", "解析："),
     "source": _t("source: {text}", "出处：{text}"),
-    "rate": _t("rating [a]gain [h]ard [g]ood [e]asy{default}> ",
-               "评分 [a]重来 [h]困难 [g]良好 [e]简单{default}> "),
+    "rate": _t(
+        "rating [a]gain [h]ard [g]ood [e]asy{default}> ",
+        "评分 [a]重来 [h]困难 [g]良好 [e]简单{default}> ",
+    ),
     "rate_default": _t(" (Enter = {name})", "（回车 = {name}）"),
     "rate_again": _t("Type a, h, g or e (or 1-4).", "请输入 a、h、g 或 e（或 1-4）。"),
     "scheduled": _t("Next review in {delta}.", "{delta} 后复习。"),
     "skipped": _t("Skipped.", "已跳过。"),
-    "saved": _t("Progress saved. Run `quizzer quiz` again to continue this session.",
-                "进度已保存。再次运行 `quizzer quiz` 可继续本次学习。"),
+    "saved": _t(
+        "Progress saved. Run `quizzer quiz` again to continue this session.",
+        "进度已保存。再次运行 `quizzer quiz` 可继续本次学习。",
+    ),
     "summary": _t("Session summary", "学习小结"),
-    "answered": _t("answered {n}: {correct} correct, {incorrect} incorrect, {undecided} "
-                   "self-rated or undecided; skipped {skipped}",
-                   "共答 {n} 题：正确 {correct}，错误 {incorrect}，自评或未判定 {undecided}；"
-                   "跳过 {skipped}"),
+    "answered": _t(
+        "answered {n}: {correct} correct, {incorrect} incorrect, {undecided} "
+        "self-rated or undecided; skipped {skipped}",
+        "共答 {n} 题：正确 {correct}，错误 {incorrect}，自评或未判定 {undecided}；跳过 {skipped}",
+    ),
     "score": _t("score {score:.0%}, time {time}", "得分 {score:.0%}，用时 {time}"),
     "topic": _t("  {topic}: {correct}/{answered}", "  {topic}：{correct}/{answered}"),
     "weakest": _t("weakest: {topics}", "最薄弱：{topics}"),
@@ -183,18 +213,23 @@ class PlainQuiz:
             left = len(unfinished.plan) - len(
                 set(self.store.session_question_ids(unfinished.id)) & set(unfinished.plan)
             )
-            reply = self.io.ask(self.say(
-                "continue", when=_when(unfinished.started_at), left=left,
-                done=unfinished.answered,
-            ))
+            reply = self.io.ask(
+                self.say(
+                    "continue",
+                    when=_when(unfinished.started_at),
+                    left=left,
+                    done=unfinished.answered,
+                )
+            )
             if reply is None:
                 return None
             if reply.strip().lower() in ("", "y", "yes", "是"):
                 stored = SessionOptions.from_json(unfinished.options_json)
                 stored.lang = self.options.lang
                 self.options = stored
-                return Session(self.catalog, self.store, stored, self.clock,
-                               session_id=unfinished.id)
+                return Session(
+                    self.catalog, self.store, stored, self.clock, session_id=unfinished.id
+                )
             self.store.finish_session(unfinished.id, self.clock())
         return Session(self.catalog, self.store, self.options, self.clock)
 
@@ -203,8 +238,10 @@ class PlainQuiz:
         env = self._env(question)
         number = session.answered_count + 1
         self.io.write()
-        self.io.write(f"[{number}/{len(session.plan)}] {question.id} · {question.type} · "
-                      f"{question.topic} · difficulty {question.difficulty}")
+        self.io.write(
+            f"[{number}/{len(session.plan)}] {question.id} · {question.type} · "
+            f"{question.topic} · difficulty {question.difficulty}"
+        )
         self.io.write(render_prompt(question, env).rstrip())
         order = self._show_choices(session, question)
         if question.type == "recall":
@@ -224,8 +261,9 @@ class PlainQuiz:
                 self.io.write(self.say("help"))
                 continue
             if command == ":hint":
-                self.io.write(self.say("hint", text=hints.pop(0).get(lang)) if hints
-                              else self.say("no_hint"))
+                self.io.write(
+                    self.say("hint", text=hints.pop(0).get(lang)) if hints else self.say("no_hint")
+                )
                 continue
             try:
                 verdict = grade(question, _translate_choice_numbers(question, answer, order), env)
@@ -246,9 +284,13 @@ class PlainQuiz:
         from quizzer.core.trust import is_trusted
 
         bank = self.catalog.bank(question.bank_id)
-        return GradingEnv(lang=self.options.lang, catalog=self.catalog, device=self.device,
-                          trusted_code=bank.builtin or is_trusted(Path(bank.file)),
-                          services=self.services)
+        return GradingEnv(
+            lang=self.options.lang,
+            catalog=self.catalog,
+            device=self.device,
+            trusted_code=bank.builtin or is_trusted(Path(bank.file)),
+            services=self.services,
+        )
 
     def _show_choices(self, session: Session, question: Question) -> list[str]:
         """Print the options (shuffled unless the bank says not to); return ids in shown order."""
@@ -307,8 +349,11 @@ class PlainQuiz:
 
     def _ask_rating(self, proposed: Rating | None) -> Rating:
         lang = self.options.lang
-        default = (self.say("rate_default", name=RATING_NAMES[proposed].get(lang))
-                   if proposed is not None else "")
+        default = (
+            self.say("rate_default", name=RATING_NAMES[proposed].get(lang))
+            if proposed is not None
+            else ""
+        )
         while True:
             reply = self.io.ask(self.say("rate", default=default))
             if reply is None:
@@ -325,21 +370,30 @@ class PlainQuiz:
     def _write_summary(self, summary: SessionSummary) -> None:
         self.io.write()
         self.io.write(self.say("summary"))
-        self.io.write(self.say("answered", n=summary.answered, correct=summary.correct,
-                               incorrect=summary.incorrect, undecided=summary.undecided,
-                               skipped=summary.skipped))
+        self.io.write(
+            self.say(
+                "answered",
+                n=summary.answered,
+                correct=summary.correct,
+                incorrect=summary.incorrect,
+                undecided=summary.undecided,
+                skipped=summary.skipped,
+            )
+        )
         self.io.write(self.say("score", score=summary.score, time=_duration(summary.duration_s)))
         for topic, score in summary.per_topic.items():
-            self.io.write(self.say("topic", topic=topic, correct=score.correct,
-                                   answered=score.answered))
+            self.io.write(
+                self.say("topic", topic=topic, correct=score.correct, answered=score.answered)
+            )
         if summary.weakest_topics:
             self.io.write(self.say("weakest", topics=", ".join(summary.weakest_topics)))
         self._write_next_due(summary.next_due)
 
     def _write_next_due(self, due: datetime | None) -> None:
         if due is not None:
-            self.io.write(self.say("next_due", when=_when(due),
-                                   delta=interval_text(due - self.clock())))
+            self.io.write(
+                self.say("next_due", when=_when(due), delta=interval_text(due - self.clock()))
+            )
 
     def _warm_up(self, plan: list[Question]) -> None:
         """Start the torch / SymPy workers early when the plan needs them (if available)."""
@@ -355,16 +409,14 @@ class PlainQuiz:
 
                 getattr(importlib.import_module(module_name), name)(self.services)
             except Exception:
-                continue
+                continue  # warming is an optimisation: grading starts the worker when needed
 
     def _close_services(self) -> None:
         for service in list(self.services.values()):
             close = getattr(service, "close", None)
             if callable(close):
-                try:
+                with contextlib.suppress(Exception):  # shutting down: nothing useful to report
                     close()
-                except Exception:
-                    pass
 
 
 def _translate_choice_numbers(question: Question, answer: str, order: list[str]) -> str:
