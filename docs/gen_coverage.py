@@ -93,7 +93,8 @@ def render(catalogue: Path | None) -> str:
     out += [
         "## Catalogue items covered",
         "",
-        "An item is covered when a question's `source` overlaps a line range it cites over at least half of the shorter of the two ranges.",
+        "An item is covered when a question's `source` overlaps a line range it cites "
+        "over at least half of the shorter of the two ranges.",
         "",
     ]
     covered_all = items_all = 0
