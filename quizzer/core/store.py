@@ -76,12 +76,13 @@ class Store:
     # -- opening ------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | None = None) -> Store:
+    def open(cls, path: Path | None = None, *, create: bool = True) -> Store:
         """Open (creating and migrating as needed) the database at `path`.
 
         `None` means `paths.default_db_path()`. Raises StoreError for a path that is a
         directory, a file that is not a quizzer database, a corrupt database, or one written by
-        a newer quizzer; the file is not modified in any of those cases.
+        a newer quizzer; the file is not modified in any of those cases. With `create=False`
+        a missing file is an error too (commands that only read should not leave one behind).
         """
         if path is None:
             from quizzer import paths
@@ -92,6 +93,8 @@ class Store:
             raise StoreError(f"{path} is a directory, not a progress database file")
         if path.exists() and path.stat().st_size > 0:
             inspect_existing(path)
+        elif not create and not path.exists():
+            raise StoreError(f"{path}: no progress database there yet (answer a question first)")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -181,11 +184,12 @@ class Store:
                     row[0] if row else None,
                 ),
             )
-            self._put_card(conn, question_id, question_type, card)
+            self.put_card(conn, question_id, question_type, card)
 
-    def _put_card(
+    def put_card(
         self, conn: sqlite3.Connection, question_id: str, question_type: str, card: CardState
     ) -> None:
+        """Store a card's state inside the transaction `conn` belongs to."""
         conn.execute(
             f"INSERT OR REPLACE INTO cards (question_id, question_type, {CARD_COLUMNS}) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
