@@ -110,7 +110,8 @@ def quiz(
         if reason is None:
             from quizzer.tui.app import run_app
 
-            run_app(options=options, db_path=db_path, device=device)
+            # The TUI picks the torch device itself (auto); --device applies to --plain.
+            run_app(options=options, db_path=db_path)
             return
         click.echo(f"quizzer: {reason}; running the plain line-by-line quiz.", err=True)
     run_plain(options, db_path, device)
