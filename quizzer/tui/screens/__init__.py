@@ -1,0 +1,1 @@
+"""The screens of the quiz: home, question, feedback, summary, stats, help."""

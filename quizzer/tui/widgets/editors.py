@@ -1,0 +1,237 @@
+"""Multi-line answers: the derivation step editor and the code editor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.strip import Strip
+from textual.timer import Timer
+from textual.widgets import Static, TextArea
+
+from quizzer.core.grading import GradingEnv
+from quizzer.core.model import Question
+from quizzer.tui.strings import tr
+from quizzer.tui.widgets.answers import AnswerInput
+from quizzer.tui.widgets.python_highlight import PythonEditor
+
+# Derivation line verdict -> (gutter mark, colour). Marks are one cell wide in every terminal.
+MARKS: dict[str, tuple[str, str]] = {
+    "valid": ("✓", "green"),
+    "invalid": ("✗", "red"),
+    "undecided": ("?", "yellow"),
+}
+
+
+@dataclass(frozen=True)
+class LineMark:
+    verdict: str
+    feedback: str = ""
+
+
+class MarkedEditor(TextArea):
+    """A step editor that shows a verdict mark in the gutter beside each checked line."""
+
+    def __init__(self, text: str = "", **kwargs: Any) -> None:
+        # One document row per screen row (no soft wrap), so a mark's row is scroll_y + y.
+        super().__init__(text, soft_wrap=False, show_line_numbers=True, **kwargs)
+        self.marks: dict[int, LineMark] = {}
+
+    def set_marks(self, marks: dict[int, LineMark]) -> None:
+        self.marks = marks
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        row = self.scroll_offset.y + y
+        gutter = self.gutter_width
+        mark = self.marks.get(row)
+        if mark is None or row >= self.document.line_count or gutter < 2:
+            return strip
+        symbol, colour = MARKS.get(mark.verdict, MARKS["undecided"])
+        # Keep the gutter's background: restyle the margin cells that follow the line number.
+        margin = list(strip.crop(gutter - 2, gutter))
+        base = margin[0].style if margin and margin[0].style else Style()
+        marked = Strip([Segment(symbol + " ", base + Style(color=colour, bold=True))], 2)
+        return Strip.join([strip.crop(0, gutter - 2), marked, strip.crop(gutter)])
+
+
+class DerivationAnswer(AnswerInput):
+    """One step per line; lines are checked in the background after each pause in typing."""
+
+    DEFAULT_CSS = """
+    DerivationAnswer #outline { color: $text-muted; height: auto; }
+    DerivationAnswer MarkedEditor { height: 8; }
+    DerivationAnswer #line-feedback { height: auto; color: $warning; }
+    """
+    # Checking a derivation costs SymPy time per line; wait for a real pause in typing.
+    CHECK_DELAY_S = 1.0
+
+    class LinesChecked(Message):
+        def __init__(self, text: str, lines: list[dict[str, Any]], error: str | None):
+            super().__init__()
+            self.text = text
+            self.lines = lines
+            self.error = error
+
+    def __init__(
+        self,
+        question: Question,
+        lang: str,
+        *,
+        seed: int,
+        env: GradingEnv,
+        outline: tuple[str, str] | None = None,
+        id: str | None = None,
+    ):
+        super().__init__(question, lang, seed=seed, id=id)
+        self.env = env
+        self.outline = outline
+        self._check_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        if self.outline is not None:
+            start, goal = self.outline
+            text = Text()
+            text.append(f"{tr('derivation_start', self.lang)}: ", style="bold")
+            text.append(start + "\n")
+            text.append(f"{tr('derivation_goal', self.lang)}: ", style="bold")
+            text.append(goal)
+            yield Static(text, id="outline")
+        yield MarkedEditor(id="steps", placeholder=tr("derivation_hint", self.lang))
+        yield Static("", id="line-feedback")
+
+    @property
+    def editor(self) -> MarkedEditor:
+        return self.query_one(MarkedEditor)
+
+    def steps(self) -> list[str]:
+        return [line.strip() for line in self.editor.text.splitlines() if line.strip()]
+
+    def answer_value(self) -> Any:
+        return self.steps()
+
+    def answer_text(self) -> str:
+        return "\n".join(self.steps())
+
+    def focus_answer(self) -> None:
+        self.editor.focus()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        if self._check_timer is not None:
+            self._check_timer.stop()
+        self._check_timer = self.set_timer(self.CHECK_DELAY_S, self.check_lines)
+
+    def check_lines(self) -> None:
+        """Check the steps typed so far (in a thread worker) and mark each line."""
+        text = self.editor.text
+        steps = self.steps()
+        if not steps:
+            self.editor.set_marks({})
+            return
+        self.run_worker(
+            lambda: self._grade_steps(text, steps),
+            thread=True,
+            exclusive=True,
+            group="derivation-lines",
+            exit_on_error=False,
+        )
+
+    def _grade_steps(self, text: str, steps: list[str]) -> None:
+        from quizzer.core.grading import grade
+
+        try:
+            verdict = grade(self.question, steps, self.env)
+        except Exception as exc:  # marks are advisory; the submitted answer reports errors
+            self.post_message(self.LinesChecked(text, [], getattr(exc, "message", str(exc))))
+            return
+        lines = list(verdict.details.get("lines") or [])
+        self.post_message(self.LinesChecked(text, lines, None))
+
+    def on_derivation_answer_lines_checked(self, message: LinesChecked) -> None:
+        if message.text != self.editor.text:
+            return  # stale: the learner edited since
+        feedback = self.query_one("#line-feedback", Static)
+        if message.error is not None:
+            feedback.update(Text(message.error))
+            return
+        self.editor.set_marks(line_marks(message.text, message.lines, self.lang))
+        first_bad = next((m for m in self.editor.marks.values() if m.verdict == "invalid"), None)
+        feedback.update(Text(first_bad.feedback) if first_bad and first_bad.feedback else "")
+
+
+def line_marks(text: str, lines: list[dict[str, Any]], lang: str) -> dict[int, LineMark]:
+    """Map the checker's per-step verdicts (1-based over non-blank lines) to document rows."""
+    rows = [row for row, line in enumerate(text.splitlines()) if line.strip()]
+    marks: dict[int, LineMark] = {}
+    for position, entry in enumerate(lines):
+        number = entry.get("line", position + 1)
+        index = (number - 1) if isinstance(number, int) else position
+        if 0 <= index < len(rows):
+            marks[rows[index]] = LineMark(
+                str(entry.get("verdict", "undecided")), feedback_text(entry.get("feedback"), lang)
+            )
+    return marks
+
+
+def feedback_text(feedback: Any, lang: str) -> str:
+    """Feedback as a checker returns it (text, LocalizedText, {en, zh} or a list) as one string."""
+    if feedback is None:
+        return ""
+    if isinstance(feedback, list | tuple):
+        return " ".join(feedback_text(item, lang) for item in feedback if item)
+    if isinstance(feedback, dict):
+        return str(feedback.get(lang) or feedback.get("en") or "")
+    getter = getattr(feedback, "get", None)
+    return str(getter(lang)) if callable(getter) else str(feedback)
+
+
+def code_template(question: Question) -> str:
+    """The editor's starting text: the signature and an empty body to fill in."""
+    signature = str(question.answer.get("signature", "")).rstrip()
+    if not signature:
+        return ""
+    if "\n" in signature and not signature.rstrip().endswith(":"):
+        return signature + "\n"  # a full stub from the bank: keep it as written
+    if not signature.endswith(":"):
+        signature += ":"
+    return f"{signature}\n    ...\n"
+
+
+class CodeAnswer(AnswerInput):
+    """A Python editor with the signature pre-filled; Ctrl+R runs the checks."""
+
+    DEFAULT_CSS = "CodeAnswer PythonEditor { height: 12; }"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "run_checks", "Run checks", id="code.run_checks"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield PythonEditor(code_template(self.question), id="code")
+
+    @property
+    def editor(self) -> PythonEditor:
+        return self.query_one(PythonEditor)
+
+    def answer_text(self) -> str:
+        return self.editor.text
+
+    def is_empty(self) -> bool:
+        return self.editor.text.strip() in ("", code_template(self.question).strip())
+
+    def focus_answer(self) -> None:
+        editor = self.editor
+        editor.focus()
+        # Put the cursor on the body line, ready to replace the `...`.
+        if editor.document.line_count > 1:
+            editor.move_cursor((1, len(editor.document.get_line(1))))
+
+    def action_run_checks(self) -> None:
+        self.submit()
