@@ -194,9 +194,17 @@ class PlainQuiz:
                 continue
             break
         elapsed = self.timer() - started
+        proposed = propose_rating(verdict, elapsed, question)
+        if proposed is not None:
+            # Commit now with the proposed rating: killing the process at the rating prompt
+            # must not lose the answer. An override amends it.
+            card = session.record(question, answer, verdict, proposed, elapsed)
         self._show_verdict(question, verdict)
-        rating = self._ask_rating(propose_rating(verdict, elapsed, question))
-        card = session.record(question, answer, verdict, rating, elapsed)
+        rating = self._ask_rating(proposed)
+        if proposed is None:
+            card = session.record(question, answer, verdict, rating, elapsed)
+        elif rating is not proposed:
+            card = session.rerate(question, rating)
         self.io.write(self.say("scheduled", delta=interval_text(card.due - self.clock())))
 
     def _env(self, question: Question) -> GradingEnv:

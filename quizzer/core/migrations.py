@@ -12,12 +12,14 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from quizzer.errors import StoreError
 
 # PRAGMA application_id marks a file as ours ("QZZR" in ASCII), so a foreign SQLite file that
 # happens to sit at the database path is told apart from a quizzer database.
 APPLICATION_ID = 0x515A5A52
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 MIGRATIONS_TABLE = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -157,3 +159,62 @@ def migrate(
             ) from exc
         done.append(migration.name)
     return done
+
+
+def inspect_existing(path: Path) -> None:
+    """Refuse a file that is not a usable quizzer database, without writing to it.
+
+    Reads the header bytes, then opens the file read-only to check its application id,
+    integrity and migrations.
+    """
+    advice = (
+        "The file was left untouched. Use --db PATH to keep your progress elsewhere, or move "
+        f"it aside with `quizzer progress move-aside{_db_flag(path)}`."
+    )
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror}") from exc
+    if header != SQLITE_HEADER:
+        raise StoreError(
+            f"{path} is not a SQLite database (not a quizzer progress file). " + advice
+        )
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open {path}: {exc}") from exc
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        if app_id != APPLICATION_ID and tables:
+            listed = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+            raise StoreError(
+                f"{path} is a SQLite database of another program (tables: {listed}),"
+                " not a quizzer progress database. " + advice
+            )
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise StoreError(f"{path} is corrupt ({check}). " + advice)
+        newer = unknown_migrations(applied_migrations(conn))
+        if newer:
+            raise StoreError(
+                f"{path} was written by a newer quizzer (it has migrations this version does not "
+                f"know: {', '.join(newer)}). Upgrade quizzer to use it; the file was left "
+                "untouched and will not be downgraded."
+            )
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is corrupt or not a database ({exc}). " + advice) from exc
+    finally:
+        conn.close()
+
+
+def _db_flag(path: Path) -> str:
+    from quizzer import paths
+
+    return "" if path == paths.default_db_path() else f" --db {path}"

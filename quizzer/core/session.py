@@ -224,6 +224,8 @@ class Session:
         self.options = options
         self.clock = clock
         self.notices: list[LocalizedText] = []
+        # question id -> (review id, card before, time) of its review in this run, for `rerate`
+        self._last_review: dict[str, tuple[int, CardState | None, datetime]] = {}
         now = self._now()
         if session_id is None:
             self.plan, self.notices = plan_questions(catalog, store, options, now)
@@ -283,10 +285,15 @@ class Session:
         rating: Rating,
         duration_s: float,
     ) -> CardState:
-        """Schedule the question after `rating` and commit the review before returning."""
+        """Schedule the question after `rating` and commit the review before returning.
+
+        A front end may record at once with the proposed rating (so a crash while the learner
+        picks a rating loses nothing) and call `rerate` if the learner overrides it.
+        """
         now = self._now()
-        card = schedule(self.store.card(question.id), Rating(rating), now)
-        self.store.record_review(
+        before = self.store.card(question.id)
+        card = schedule(before, Rating(rating), now)
+        review_id = self.store.record_review(
             session_id=self.session_id,
             question_id=question.id,
             question_type=question.type,
@@ -298,6 +305,20 @@ class Session:
             card=card,
         )
         self._done.add(question.id)
+        self._last_review[question.id] = (review_id, before, now)
+        return card
+
+    def rerate(self, question: Question, rating: Rating) -> CardState:
+        """Replace the rating of `question`'s review just recorded in this session.
+
+        The card is rescheduled from its state before that review, at that review's time.
+        """
+        try:
+            review_id, before, reviewed_at = self._last_review[question.id]
+        except KeyError:
+            raise StoreError(f"{question.id} has no review in this session to re-rate") from None
+        card = schedule(before, Rating(rating), reviewed_at)
+        self.store.amend_rating(review_id, Rating(rating), card, question.type)
         return card
 
     def skip(self, question: Question) -> None:

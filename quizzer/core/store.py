@@ -18,11 +18,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from quizzer.core.migrations import APPLICATION_ID, applied_migrations, migrate, unknown_migrations
+from quizzer.core.migrations import applied_migrations, inspect_existing, migrate
 from quizzer.core.scheduler import CardState, Phase, Rating, parse_utc, require_utc, utc_now
 from quizzer.errors import StoreError
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 CARD_COLUMNS = "due, phase, step, stability, difficulty, last_review, reps, lapses"
 REVIEW_COLUMNS = (
     "id, session_id, question_id, question_type, reviewed_at, answer, verdict, rating, "
@@ -163,14 +162,17 @@ class Store:
         now: datetime,
         card: CardState,
         question_type: str = "",
-    ) -> None:
-        """Append one graded answer to the log and store the card's new state; commits at once."""
+    ) -> int:
+        """Append one graded answer to the log and store the card's new state; commits at once.
+
+        Returns the review's id (for `amend_rating`).
+        """
         when = timestamp(now)
         with self.transaction() as conn:
             row = conn.execute(
                 "SELECT phase FROM cards WHERE question_id = ?", (question_id,)
             ).fetchone()
-            conn.execute(
+            cursor = conn.execute(
                 f"INSERT INTO reviews ({REVIEW_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     session_id,
@@ -185,6 +187,21 @@ class Store:
                 ),
             )
             self.put_card(conn, question_id, question_type, card)
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def amend_rating(
+        self, review_id: int, rating: Rating, card: CardState, question_type: str = ""
+    ) -> None:
+        """Change the rating of a review just recorded (the learner overrode the proposal)."""
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT question_id FROM reviews WHERE id = ?", (review_id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: no review {review_id} to amend")
+            conn.execute("UPDATE reviews SET rating = ? WHERE id = ?", (int(rating), review_id))
+            self.put_card(conn, row[0], question_type, card)
 
     def put_card(
         self, conn: sqlite3.Connection, question_id: str, question_type: str, card: CardState
@@ -368,62 +385,3 @@ def _session(row: Sequence[Any]) -> SessionRecord:
         plan=plan,
         answered=answered,
     )
-
-
-def inspect_existing(path: Path) -> None:
-    """Refuse a file that is not a usable quizzer database, without writing to it.
-
-    Reads the header bytes, then opens the file read-only to check its application id,
-    integrity and migrations.
-    """
-    advice = (
-        "The file was left untouched. Use --db PATH to keep your progress elsewhere, or move "
-        f"it aside with `quizzer progress move-aside{_db_flag(path)}`."
-    )
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror}") from exc
-    if header != SQLITE_HEADER:
-        raise StoreError(
-            f"{path} is not a SQLite database (not a quizzer progress file). " + advice
-        )
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot open {path}: {exc}") from exc
-    try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = [
-            name
-            for (name,) in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        if app_id != APPLICATION_ID and tables:
-            listed = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
-            raise StoreError(
-                f"{path} is a SQLite database of another program (tables: {listed}),"
-                " not a quizzer progress database. " + advice
-            )
-        check = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise StoreError(f"{path} is corrupt ({check}). " + advice)
-        newer = unknown_migrations(applied_migrations(conn))
-        if newer:
-            raise StoreError(
-                f"{path} was written by a newer quizzer (it has migrations this version does not "
-                f"know: {', '.join(newer)}). Upgrade quizzer to use it; the file was left "
-                "untouched and will not be downgraded."
-            )
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is corrupt or not a database ({exc}). " + advice) from exc
-    finally:
-        conn.close()
-
-
-def _db_flag(path: Path) -> str:
-    from quizzer import paths
-
-    return "" if path == paths.default_db_path() else f" --db {path}"

@@ -178,3 +178,18 @@ def test_day_plan_and_topic_tree_counts(catalog: Catalog, store: Store, clock: C
     assert node.topic == "testing" and node.banks[0].bank_id == "tiny"
     assert (node.counts.questions, node.counts.due, node.counts.new) == (4, 2, 2)
     assert node.counts.mastered_pct == 0.0
+
+
+def test_rerating_replaces_the_rating_and_reschedules_from_before(
+    catalog: Catalog, store: Store, clock: Clock
+) -> None:
+    session = Session(catalog, store, SessionOptions(new_limit=1), clock)
+    question = session.plan[0]
+    verdict = grade(question, "b")
+    proposed = session.record(question, "b", verdict, Rating.EASY, 3.0)
+    clock.advance(seconds=20)  # the learner thinks before overriding
+    amended = session.rerate(question, Rating.AGAIN)
+    assert amended.due == clock.now - timedelta(seconds=20) + timedelta(minutes=1)
+    assert amended.reps == 1 and amended != proposed
+    assert store.card(question.id) == amended
+    assert [(r.rating, r.answer) for r in store.reviews()] == [(Rating.AGAIN, "b")]
