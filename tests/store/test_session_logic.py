@@ -193,3 +193,21 @@ def test_rerating_replaces_the_rating_and_reschedules_from_before(
     assert amended.reps == 1 and amended != proposed
     assert store.card(question.id) == amended
     assert [(r.rating, r.answer) for r in store.reviews()] == [(Rating.AGAIN, "b")]
+
+
+def test_stats_retention_counts_reviews_of_learned_questions(
+    catalog: Catalog, store: Store, clock: Clock
+) -> None:
+    from quizzer.core.stats import progress_stats
+
+    answer_all(Session(catalog, store, SessionOptions(new_limit=2), clock), Rating.EASY)
+    assert progress_stats(catalog, store, clock.now)["retention"] is None
+    clock.advance(days=30)
+    session = Session(catalog, store, SessionOptions(review_only=True), clock)
+    choice, numeric = session.plan
+    session.record(choice, "b", grade(choice, "b"), Rating.GOOD, 3.0)
+    session.record(numeric, "12", grade(numeric, "12"), Rating.AGAIN, 3.0)
+    stats = progress_stats(catalog, store, clock.now, days=31)
+    assert stats["retention"] == 0.5 and stats["retention_30d"] == 0.5
+    assert stats["reviews_per_day"][0]["reviews"] == 2  # 30 days ago
+    assert stats["reviews_per_day"][-1] == {"date": "2025-03-31", "reviews": 2, "correct": 1}
