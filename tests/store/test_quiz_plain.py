@@ -169,3 +169,27 @@ def test_unusable_database_is_reported_and_left_untouched(
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("elsewhere")) == [
         "elsewhere.sqlite3"
     ]
+
+
+def test_plain_session_never_loads_textual(bank_dir: Path) -> None:
+    import os
+
+    code = (
+        "import sys\n"
+        "sys.argv = ['quizzer', 'quiz', '--plain', '--bank', 'tiny', '--new', '1']\n"
+        "from quizzer.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'textual', 'sympy', 'torch'}))\n"
+    )
+    env = {**os.environ, "QUIZZER_BANKS": str(bank_dir), "QUIZZER_NOW": DAY1}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        input="2\n\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert "✓ correct" in result.stdout
+    assert "LOADED []" in result.stdout
