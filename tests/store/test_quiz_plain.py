@@ -193,3 +193,15 @@ def test_plain_session_never_loads_textual(bank_dir: Path) -> None:
     )
     assert "✓ correct" in result.stdout
     assert "LOADED []" in result.stdout
+
+
+def test_daily_limits_come_from_the_config_file(bank_dir: Path, quizzer_home: Path) -> None:
+    config = quizzer_home / "config" / "config.json"
+    config.parent.mkdir(parents=True)
+    config.write_text('{"new_per_day": 2}', encoding="utf-8")
+    result = quiz(bank_dir, ":quit\n")
+    assert "Session: 0 due review(s), 2 new question(s)" in result.stdout
+    config.write_text('{"new_per_day": -1}', encoding="utf-8")
+    bad = quiz(bank_dir, "")
+    assert bad.returncode == 2 and "new_per_day must be a whole number" in bad.stderr
+    assert str(config) in bad.stderr and "Traceback" not in bad.stderr
