@@ -195,28 +195,35 @@ class QuizApp(App[None]):
         elapsed_s: float,
         env: GradingEnv,
     ) -> None:
+        """Commit the graded answer at once with the proposed rating (so a crash while the
+        learner reads the feedback loses nothing), then show the feedback. A self-rated answer
+        has no proposal: it is committed when the learner rates it."""
+        assert self.session is not None
         proposed = propose_rating(verdict, elapsed_s, question)
+        if proposed is not None:
+            self.session.record(question, answer_text, verdict, proposed, elapsed_s)
         self.switch_screen(
             FeedbackScreen(
                 question, answer_text, verdict, elapsed_s=elapsed_s, proposed=proposed, env=env
             )
         )
 
-    def record_answer(
+    def rate_answer(
         self,
         question: Question,
         answer_text: str,
         verdict: Verdict,
         rating: Rating,
         elapsed_s: float,
-        *,
-        advance: bool = True,
+        proposed: Rating | None,
     ) -> None:
-        """Schedule and commit the review (Session.record commits at once), then move on."""
+        """Apply the learner's rating: amend the committed review if it differs from the
+        proposal, or commit the self-rated answer now."""
         assert self.session is not None
-        self.session.record(question, answer_text, verdict, rating, elapsed_s)
-        if advance:
-            self.show_next_question()
+        if proposed is None:
+            self.session.record(question, answer_text, verdict, rating, elapsed_s)
+        elif rating != proposed:
+            self.session.rerate(question, rating)
 
     def skip_question(self, question: Question) -> None:
         assert self.session is not None

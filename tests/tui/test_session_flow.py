@@ -63,8 +63,9 @@ async def test_choice_by_number_key_is_graded_and_recorded(make_app: Any, store:
         assert "✓ Correct" in text
         assert "Your answer b: Sigmoid" in text
         assert "proposed: Easy" in text  # correct, answered at once
-        assert store.reviews() == []  # nothing recorded before the learner rates
-        await pilot.press("3")  # override Easy with Good
+        # Committed the moment it was graded, with the proposed rating...
+        assert reviews(store) == [("demo-choice", "b", "correct", Rating.EASY)]
+        await pilot.press("3")  # ...and amended when the learner overrides Easy with Good
         await wait_for_screen(pilot, QuestionScreen)
         assert reviews(store) == [("demo-choice", "b", "correct", Rating.GOOD)]
         assert "Question 2 of 5" in screen_text(app)
@@ -171,6 +172,7 @@ async def test_recall_reveals_key_points_and_needs_a_self_rating(
         await pilot.press("enter")  # no proposal: Enter does nothing
         await pilot.pause()
         assert isinstance(app.screen, FeedbackScreen)
+        assert store.reviews() == []  # a self-rated answer is committed with its rating
         await pilot.press("2")
         await wait_for_screen(pilot, QuestionScreen)
     assert reviews(store) == [("demo-recall", "order matters", "undecided", Rating.HARD)]

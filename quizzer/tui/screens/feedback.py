@@ -100,7 +100,7 @@ class FeedbackScreen(QuizScreen):
             "end_session",
             "End",
             id="feedback.end",
-            tooltip="Record with the proposed rating and end the session",
+            tooltip="End the session (the answer is kept with the proposed rating)",
         ),
     ]
 
@@ -206,32 +206,26 @@ class FeedbackScreen(QuizScreen):
         return True
 
     def action_rate(self, value: int) -> None:
-        self._record(Rating(value))
+        self._rate(Rating(value))
 
     def action_accept(self) -> None:
         if self.proposed is not None:
-            self._record(self.proposed)
+            self._rate(self.proposed)
 
     def action_end_session(self) -> None:
-        if self.proposed is not None and not self.rated:
-            self.rated = True
-            self.quiz.record_answer(
-                self.question,
-                self.answer_text,
-                self.verdict,
-                self.proposed,
-                self.elapsed_s,
-                advance=False,
-            )
+        # A proposed rating was committed with the verdict already; an unrated self-rated
+        # answer is not recorded, and continuing the session serves the question again.
+        self.rated = True
         self.quiz.end_session()
 
-    def _record(self, rating: Rating) -> None:
+    def _rate(self, rating: Rating) -> None:
         if self.rated:
             return  # a second key press while the next screen is coming
         self.rated = True
-        self.quiz.record_answer(
-            self.question, self.answer_text, self.verdict, rating, self.elapsed_s
+        self.quiz.rate_answer(
+            self.question, self.answer_text, self.verdict, rating, self.elapsed_s, self.proposed
         )
+        self.quiz.show_next_question()
 
 
 def _one_block(text: str) -> str:
