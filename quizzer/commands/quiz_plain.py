@@ -192,6 +192,11 @@ class PlainQuiz:
             except QuizzerError as exc:
                 self.io.write(self.say("check_failed", message=exc.message))
                 continue
+            except Exception as exc:
+                # A checker bug must not end the session: what is answered is saved already,
+                # and the learner can retry or skip this question.
+                self.io.write(self.say("check_failed", message=f"{type(exc).__name__}: {exc}"))
+                continue
             break
         elapsed = self.timer() - started
         proposed = propose_rating(verdict, elapsed, question)
