@@ -1,0 +1,301 @@
+"""The decision procedure: are two formulas equal on their symbols' domains?
+
+Cheap first, expensive last:
+
+1. structure: identical trees (after SymPy's automatic evaluation) are equivalent;
+2. numbers: both sides are evaluated at random points of each symbol's domain in high
+   precision (see `numeric.py`); one confirmed mismatch proves them `different`, with the
+   point and both values as the counterexample;
+3. proof: canonical forms of the difference (cancel, expand; `simplify` only when numbers could
+   not decide) under the time limit; a zero difference is a proof.
+
+When to accept without a proof. Every function of the language is analytic on the open
+regions where it is defined, so the difference d = a - b of two different formulas is a
+nonzero analytic function there, whose zeros have measure zero: a point drawn from a
+continuous distribution misses them with probability 1. We sample 62-bit random mantissas at
+several scales (0.01..0.25, 0.25..3, 3..40, both signs unless declared), evaluate with at least
+30 significant digits (more when the formulas carry wide constants, so `x + 10^-30` is
+caught), and call two values equal only within 10^-(digits-10) relative. Acceptance needs
+`MIN_AGREEING` such points and no point left unclear; a real difference would have to be
+smaller than 10^-20 of the values at all of them while being nonzero, which for formulas a
+person types means a deliberately planted, astronomically small term. Integer symbols are drawn
+from 1..60 (and negatives when allowed), so a difference vanishing on a few integers is still
+exposed. Numeric acceptance is reported as method "numeric" and a proof as "symbolic".
+"""
+
+from __future__ import annotations
+
+import random
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from quizzer.core.expr.context import Domain, ExprContext, domain_of
+from quizzer.core.expr.deadline import Deadline, TimeLimit, time_limit
+from quizzer.core.expr.numeric import (
+    Comparison,
+    PointResult,
+    Undefined,
+    Unsupported,
+    compare,
+    compare_at,
+    compile_expr,
+    constant_digits,
+    evaluate,
+    format_value,
+)
+
+MIN_AGREEING = 10  # agreeing random points needed to accept without a proof
+ATTEMPTS = 40  # points tried before giving up on numbers
+BASE_DIGITS = 30
+MAX_DIGITS = 1500  # constants wider than this: numbers alone never accept
+PROOF_BUDGET = 0.15  # seconds spent looking for a proof once numbers agree
+
+
+@dataclass
+class Decision:
+    """What the engine decided; `counterexample` is {point, answer, expected} as text."""
+
+    verdict: str  # equivalent | different | undecided
+    reason: str
+    method: str
+    counterexample: dict[str, Any] | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def prepare(expr: Any) -> Any:
+    """Evaluate derivatives and sums, make floats exact (0.1 -> 1/10)."""
+    import sympy as sp
+
+    if expr.has(sp.Float):
+        expr = expr.replace(lambda n: n.is_Float, lambda n: sp.Rational(str(n)))
+    if expr.has(sp.Derivative, sp.Sum, sp.Product):
+        expr = expr.doit()
+    return expr
+
+
+def domains_for(symbols: list[Any], context: ExprContext) -> list[Domain]:
+    """Each symbol's sampling domain: the context's declaration, else its SymPy assumptions."""
+    domains = []
+    for symbol in symbols:
+        if symbol.name in context.symbols:
+            domains.append(domain_of(context.symbols[symbol.name]))
+            continue
+        integer = bool(symbol.is_integer)
+        if symbol.is_positive:
+            domains.append(Domain("positive", integer))
+        elif symbol.is_negative:
+            domains.append(Domain("negative", integer))
+        elif symbol.is_nonnegative:
+            domains.append(Domain("nonnegative", integer))
+        elif symbol.is_nonpositive:
+            domains.append(Domain("nonpositive", integer))
+        elif symbol.is_real or integer:
+            domains.append(Domain("real", integer))
+        else:
+            domains.append(Domain("complex"))
+    return domains
+
+
+def seed_for(a: Any, b: Any) -> int:
+    """A reproducible seed: the same pair is always tested at the same points."""
+    return zlib.crc32(f"{a}|{b}".encode())
+
+
+def random_functions(exprs: list[Any], seed: int) -> list[Any]:
+    """Replace abstract functions f(x) by one random analytic function, then evaluate
+    derivatives: two formulas equal for every f are equal for this one."""
+    import sympy as sp
+    from sympy.core.function import AppliedUndef
+
+    applied: set[Any] = set()
+    for expr in exprs:
+        applied |= {a.func for a in expr.atoms(AppliedUndef)}
+    if not applied:
+        return exprs
+    rng = random.Random(seed)
+
+    def coefficient() -> Any:
+        return sp.Rational(rng.randint(-97, 97) or 1, rng.randint(7, 31))
+
+    replaced = list(exprs)
+    for func in sorted(applied, key=str):
+        arity = max(len(a.args) for e in exprs for a in e.atoms(AppliedUndef) if a.func == func)
+        ts = sp.symbols(f"t0:{arity}", real=True)
+        linear = sum(coefficient() * t for t in ts)
+        body = coefficient() + linear + coefficient() * sp.sin(sum(coefficient() * t for t in ts))
+        body += coefficient() * sp.exp(sum(coefficient() * t for t in ts) / 5)
+        lam = sp.Lambda(ts, body)
+        replaced = [e.replace(func, lambda *args, lam=lam: lam(*args)) for e in replaced]
+    return [e.doit() for e in replaced]
+
+
+def nice_counterexample(fa: Any, fb: Any, outcome: PointResult, dps: int) -> PointResult:
+    """The same mismatch at a point with short coordinates (x = 1.3), when there is one."""
+    import mpmath
+
+    for digits in (1, 2, 3):
+        nice = []
+        for value in outcome.point:
+            if isinstance(value, mpmath.mpc):
+                nice.append(
+                    mpmath.mpc(
+                        mpmath.mpf(mpmath.nstr(value.real, digits)),
+                        mpmath.mpf(mpmath.nstr(value.imag, digits)),
+                    )
+                )
+            else:
+                nice.append(mpmath.mpf(mpmath.nstr(value, digits)))
+        trial = compare_at(fa, fb, nice, dps)
+        if trial.status == "differ" and trial.values is not None:
+            a, b = trial.values
+            if abs(a - b) > mpmath.mpf("1e-6") * max(abs(a), abs(b)):
+                return trial
+    return outcome
+
+
+def describe(outcome: PointResult, symbols: list[Any]) -> dict[str, Any]:
+    assert outcome.values is not None
+    point = {str(s): format_value(v, 6) for s, v in zip(symbols, outcome.point, strict=True)}
+    answer, expected = (format_value(v, 6) for v in outcome.values)
+    return {"point": point, "answer": answer, "expected": expected}
+
+
+def prove_zero(difference: Any, deadline: Deadline, *, thorough: bool) -> bool:
+    """Whether canonical forms show `difference` is identically 0 (False: no proof found)."""
+    import sympy as sp
+
+    from quizzer.core.expr.mlfunctions import expand_ml
+
+    budget = deadline.remaining() if thorough else min(PROOF_BUDGET, deadline.remaining())
+    if budget <= 0.01:
+        return False
+    try:
+        with time_limit(budget):
+            d = expand_ml(difference)
+            if d == 0:
+                return True
+            if d.is_rational_function():
+                return bool(sp.cancel(d) == 0)
+            if sp.expand(d) == 0:
+                return True
+            d = sp.powsimp(sp.powdenest(d))
+            if sp.cancel(sp.together(sp.expand(d))) == 0:
+                return True
+            if not thorough:
+                return False
+            rewritten = (
+                d.rewrite(sp.exp) if d.has(sp.sin, sp.cos, sp.tan, sp.sinh, sp.cosh, sp.tanh) else d
+            )
+            if sp.cancel(sp.expand(sp.powsimp(rewritten))) == 0:
+                return True
+            return bool(sp.simplify(d) == 0)
+    except TimeLimit:
+        return False
+    except (
+        TypeError,
+        ValueError,
+        NotImplementedError,
+        RecursionError,
+        AttributeError,
+        sp.PolynomialError,
+    ):
+        return False
+
+
+def decide(answer: Any, expected: Any, context: ExprContext, deadline: Deadline) -> Decision:
+    """Compare two SymPy expressions or equations within `deadline`."""
+    import sympy as sp
+
+    a_eq, b_eq = isinstance(answer, sp.Equality), isinstance(expected, sp.Equality)
+    if a_eq != b_eq:
+        what = "an equation" if a_eq else "an expression, not an equation"
+        wanted = "an expression" if a_eq else "an equation (with '=')"
+        return Decision("different", f"the answer is {what}; {wanted} was expected", "structural")
+    try:
+        answer, expected = prepare(answer), prepare(expected)
+        if a_eq:
+            from quizzer.core.expr.equations import decide_equations
+
+            return decide_equations(answer, expected, context, deadline)
+        return decide_expressions(answer, expected, context, deadline)
+    except TimeLimit:
+        return Decision("undecided", "time limit reached before a decision", "timeout")
+
+
+def decide_expressions(a: Any, b: Any, context: ExprContext, deadline: Deadline) -> Decision:
+    if a == b:
+        return Decision("equivalent", "the same formula", "structural")
+    symbols = sorted((a - b).free_symbols | a.free_symbols | b.free_symbols, key=str)
+    comparison, reason = numeric_comparison(a, b, symbols, context, deadline)
+    if comparison is not None and comparison.counterexample is not None:
+        return Decision(
+            "different",
+            "the formulas differ at a point",
+            "numeric",
+            describe(comparison.counterexample, symbols),
+        )
+    enough = (
+        comparison is not None
+        and comparison.agree >= (MIN_AGREEING if symbols else 1)
+        and comparison.unclear == 0
+        and reason == ""
+    )
+    if prove_zero(a - b, deadline, thorough=not enough):
+        return Decision("equivalent", "the difference simplifies to 0", "symbolic")
+    if enough and comparison is not None:
+        where = f"{comparison.agree} random points" if symbols else "the value"
+        return Decision(
+            "equivalent",
+            f"equal at {where} to {comparison.dps - 10} digits",
+            "numeric",
+            details={"points": comparison.agree, "digits": comparison.dps},
+        )
+    if deadline.expired():
+        return Decision("undecided", "time limit reached before a decision", "timeout")
+    return Decision("undecided", reason or _weak_evidence(comparison), "none")
+
+
+def _weak_evidence(comparison: Comparison | None) -> str:
+    if comparison is None:
+        return "the formulas could not be evaluated"
+    return (
+        f"the formulas agree where both are defined, but only {comparison.agree} points "
+        "could be compared, and no proof was found"
+    )
+
+
+def numeric_comparison(
+    a: Any, b: Any, symbols: list[Any], context: ExprContext, deadline: Deadline
+) -> tuple[Comparison | None, str]:
+    """Compare at random points; returns (comparison or None, why acceptance is ruled out)."""
+    seed = seed_for(a, b)
+    a_num, b_num = random_functions([a, b], seed)
+    symbols_now = sorted(a_num.free_symbols | b_num.free_symbols, key=str)
+    if symbols_now != symbols:
+        symbols[:] = symbols_now
+    try:
+        fa, fb = compile_expr(a_num, symbols), compile_expr(b_num, symbols)
+    except (Unsupported, Undefined) as exc:
+        return None, f"the formulas cannot be evaluated numerically ({exc})"
+    width = max(constant_digits(a_num), constant_digits(b_num))
+    dps = BASE_DIGITS + 2 * min(width, MAX_DIGITS)
+    comparison = compare(
+        fa,
+        fb,
+        domains_for(symbols, context),
+        seed=seed,
+        dps=dps,
+        points=MIN_AGREEING,
+        attempts=ATTEMPTS,
+        stop=lambda: deadline.remaining() < 0.05,
+    )
+    if comparison.counterexample is not None:
+        comparison.counterexample = nice_counterexample(fa, fb, comparison.counterexample, dps)
+    reason = "" if width <= MAX_DIGITS else "constants too wide to trust numbers"
+    return comparison, reason
+
+
+def value_at(expr: Any, symbols: list[Any], point: tuple[Any, ...], dps: int) -> Any:
+    """The value of `expr` at `point` (raises Undefined/Unsupported)."""
+    return evaluate(compile_expr(expr, symbols), point, dps)

@@ -1,0 +1,522 @@
+"""Reading a typed formula into a small syntax tree, in pure Python (no SymPy, no `eval`).
+
+The answer text is tokenized by regular expressions and parsed by recursive descent; only
+numbers, the whitelisted functions of `lexicon.FUNCTIONS`, constants and symbol names allowed by
+the `ExprContext` can appear in the tree, so nothing the learner types can reach Python.
+Every bound that keeps later work small is enforced here: input length, nesting depth, digits
+of a literal, size of an exponent in scientific notation.
+
+Conventions (documented in docs/expressions.md):
+- `^` and `**` are powers, right-associative; `-x^2` is `-(x^2)`; `2^-1` is allowed.
+- Implicit multiplication binds like `*` (left to right): `2x`, `2(x+1)`, `x y`, `(a)(b)`;
+  so `1/2x` is `x/2`; write `1/(2x)` for the other reading.
+- A multi-letter name is one symbol (`lr`, `d_k`); write `x y` or `x*y` for a product. When a
+  question declares its symbols, an unknown name that splits into declared ones (`xy`) is read
+  as their product.
+- `f(x)` calls a known or declared function; a declared symbol before `(` multiplies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from quizzer.core.expr.context import ExprContext
+from quizzer.core.expr.lexicon import (
+    CONSTANTS,
+    FUNCTIONS,
+    LATEX_COMMANDS,
+    OPERATOR_CHARS,
+    RESERVED,
+    SUBSCRIPTS,
+    SUPERSCRIPTS,
+    UNICODE_GREEK,
+)
+from quizzer.errors import AnswerError
+
+MAX_CHARS = 2000  # a formula longer than this is a paste accident, not an answer
+MAX_DEPTH = 40  # parentheses/operators nested deeper than this are refused
+MAX_LITERAL_DIGITS = 120  # digits of one number as typed
+MAX_SCI_EXPONENT = 300  # |n| in 1e<n>
+MAX_TOKENS = 600
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A syntax-tree node: kind is num, sym, const, call, add, neg, mul, div, pow, abs, fact, eq.
+
+    `value` holds the number text, the symbol or constant name, or the function name.
+    """
+
+    kind: str
+    value: str = ""
+    args: tuple[Node, ...] = ()
+
+    def names(self) -> Iterator[str]:
+        """Symbol names used in the tree."""
+        if self.kind == "sym":
+            yield self.value
+        for arg in self.args:
+            yield from arg.names()
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # num, name, op, end
+    text: str
+    column: int
+    spaced: bool = False  # whitespace before the token
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<num>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)
+  | (?P<name>[A-Za-z_](?:[A-Za-z0-9]|_(?!\{))*(?:_\{[A-Za-z0-9]+\})?)
+  | (?P<greek>[\u0370-\u03ff\u00b5](?:_\{?[A-Za-z0-9]+\}?|[0-9]+)?)
+  | (?P<op>\*\*|==|[-+*/^=(),|!\[\]{}√∛∜])
+    """,
+    re.VERBOSE,
+)
+
+
+def normalize(text: str) -> str:
+    """Map Unicode operators, superscripts and subscripts to the ASCII language."""
+    if len(text) > MAX_CHARS:
+        raise AnswerError(f"formula too long ({len(text)} characters, at most {MAX_CHARS})")
+    if "\\" in text:
+        text = latex_to_plain(text)
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in SUPERSCRIPTS:
+            j = i
+            while j < len(text) and text[j] in SUPERSCRIPTS:
+                j += 1
+            run = "".join(SUPERSCRIPTS[c] for c in text[i:j])
+            if run == "T":
+                raise AnswerError("'ᵀ' (transpose) is not understood: answers are scalar formulas")
+            out.append(f"^({run})")
+            i = j
+            continue
+        if ch in SUBSCRIPTS:
+            j = i
+            while j < len(text) and text[j] in SUBSCRIPTS:
+                j += 1
+            out.append("_" + "".join(SUBSCRIPTS[c] for c in text[i:j]))
+            i = j
+            continue
+        out.append(OPERATOR_CHARS.get(ch, ch))
+        i += 1
+    return "".join(out)
+
+
+def latex_to_plain(text: str) -> str:
+    """Translate the LaTeX people paste (`\\frac{1}{\\sqrt{d_k}}`) to the plain language."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch != "\\":
+            out.append(ch)
+            i += 1
+            continue
+        match = re.match(r"\\([A-Za-z]+|.)", text[i:])
+        if match is None:
+            raise AnswerError("a lone '\\' at the end is not understood")
+        command = match.group(1)
+        i += len(match.group(0))
+        if command in ("frac", "dfrac", "tfrac"):
+            numerator, i = _brace_group(text, i, command)
+            denominator, i = _brace_group(text, i, command)
+            out.append(f"(({latex_to_plain(numerator)})/({latex_to_plain(denominator)}))")
+        elif command == "sqrt":
+            index = None
+            if text[i:].lstrip().startswith("["):
+                start = text.index("[", i)
+                end = text.find("]", start)
+                if end < 0:
+                    raise AnswerError("\\sqrt[ has no closing ']'")
+                index, i = text[start + 1 : end], end + 1
+            radicand, i = _brace_group(text, i, command)
+            inner = latex_to_plain(radicand)
+            out.append(
+                f"sqrt({inner})" if index is None else f"(({inner})^(1/({latex_to_plain(index)})))"
+            )
+        elif command in ("operatorname", "mathrm", "text", "mathit", "mathbf"):
+            body, i = _brace_group(text, i, command)
+            out.append(f" {body} ")
+        elif command in LATEX_COMMANDS:
+            replacement = LATEX_COMMANDS[command]
+            out.append(f" {replacement} " if replacement.isalpha() else replacement)
+        else:
+            raise AnswerError(f"the LaTeX command \\{command} is not understood")
+    return "".join(out)
+
+
+def _brace_group(text: str, i: int, command: str) -> tuple[str, int]:
+    while i < len(text) and text[i].isspace():
+        i += 1
+    if i >= len(text):
+        raise AnswerError(f"\\{command} needs an argument in braces")
+    if text[i] != "{":
+        return text[i], i + 1  # \frac12 style: a single character
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] == "{":
+            depth += 1
+        elif text[j] == "}":
+            depth -= 1
+            if depth == 0:
+                return text[i + 1 : j], j + 1
+    raise AnswerError(f"\\{command}{{ has no closing '}}'")
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    pos = 0
+    spaced = False
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if match is None:
+            raise AnswerError(_bad_character(text, pos))
+        kind = match.lastgroup or ""
+        lexeme = match.group(0)
+        if kind == "space":
+            spaced = True
+        elif kind == "num":
+            tokens.append(Token("num", _check_number(lexeme), pos, spaced))
+        elif kind in ("name", "greek"):
+            tokens.append(Token("name", _check_name(lexeme, kind), pos, spaced))
+        else:
+            lexeme = {"[": "(", "{": "(", "]": ")", "}": ")", "==": "=", "**": "^"}.get(
+                lexeme, lexeme
+            )
+            tokens.append(Token("op", lexeme, pos, spaced))
+        if kind != "space":
+            spaced = False
+        pos = match.end()
+        if len(tokens) > MAX_TOKENS:
+            raise AnswerError(f"formula too long (more than {MAX_TOKENS} symbols and operators)")
+    if pos < len(text) and text[pos] == ".":
+        raise AnswerError("'.' is not understood: attribute access is not allowed")
+    tokens.append(Token("end", "", len(text)))
+    return tokens
+
+
+def _bad_character(text: str, pos: int) -> str:
+    ch = text[pos]
+    where = f" (at column {pos + 1})"
+    if ch == ".":
+        return "'.' is not understood" + where + ": attribute access is not allowed"
+    if ch in "'\"`":
+        return f"{ch!r} is not understood{where}: strings are not allowed in a formula"
+    if ch == ":":
+        return "':' is not understood" + where + ": lambdas and slices are not allowed"
+    if ch in "<>≤≥≠":
+        return f"{ch!r} is not understood{where}: inequalities are not supported"
+    if ch == "∞":
+        return "'∞' is not understood" + where + ": infinity is not allowed in an answer"
+    return f"the character {ch!r} is not understood{where}"
+
+
+def _check_number(lexeme: str) -> str:
+    mantissa, _, exponent = lexeme.lower().partition("e")
+    if len(mantissa.replace(".", "").lstrip("0")) > MAX_LITERAL_DIGITS:
+        raise AnswerError(f"number too long ({len(mantissa)} digits, at most {MAX_LITERAL_DIGITS})")
+    if exponent and abs(int(exponent)) > MAX_SCI_EXPONENT:
+        raise AnswerError(f"{lexeme}: exponent out of range (at most 1e±{MAX_SCI_EXPONENT})")
+    return lexeme
+
+
+def _check_name(lexeme: str, kind: str) -> str:
+    if kind == "greek":
+        head = lexeme[0]
+        if head not in UNICODE_GREEK:
+            raise AnswerError(f"the character {head!r} is not understood")
+        rest = lexeme[1:].replace("{", "").replace("}", "")
+        if rest and not rest.startswith("_"):
+            rest = "_" + rest
+        return UNICODE_GREEK[head] + rest
+    if lexeme.startswith("_") or "__" in lexeme or lexeme.endswith("_"):
+        raise AnswerError(
+            f"the name {lexeme!r} is not allowed: names may not start or end "
+            "with '_' or contain '__'"
+        )
+    name = lexeme.replace("{", "").replace("}", "")
+    if name in RESERVED:
+        raise AnswerError(
+            f"the name {name!r} is not understood: it is not a symbol or a "
+            "function of this language"
+        )
+    return name
+
+
+class Parser:
+    """Recursive descent over the token list; see the module docstring for the grammar."""
+
+    def __init__(self, text: str, context: ExprContext, allowed: frozenset[str] | None) -> None:
+        self.tokens = tokenize(normalize(text))
+        self.i = 0
+        self.context = context
+        self.allowed = allowed  # None: any name becomes a symbol
+        self.depth = 0
+        self.abs_depth = 0
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def take(self) -> Token:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def expect(self, op: str) -> None:
+        if self.tok.kind != "op" or self.tok.text != op:
+            found = f"{self.tok.text!r}" if self.tok.kind != "end" else "the end"
+            raise AnswerError(f"expected {op!r} at column {self.tok.column + 1}, found {found}")
+        self.i += 1
+
+    def at(self, *ops: str) -> bool:
+        return self.tok.kind == "op" and self.tok.text in ops
+
+    def parse(self) -> Node:
+        if self.tok.kind == "end":
+            raise AnswerError("empty formula")
+        node = self.sum()
+        if self.at("="):
+            self.take()
+            node = Node("eq", args=(node, self.sum()))
+            if self.at("="):
+                raise AnswerError("more than one '=' in the formula")
+        if self.tok.kind != "end":
+            raise AnswerError(
+                f"{self.tok.text!r} at column {self.tok.column + 1} is not understood here"
+            )
+        return node
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise AnswerError(f"formula nested too deeply (more than {MAX_DEPTH} levels)")
+
+    def sum(self) -> Node:
+        self.enter()
+        terms = [self.product()]
+        while self.at("+", "-"):
+            op = self.take().text
+            term = self.product()
+            terms.append(term if op == "+" else Node("neg", args=(term,)))
+        self.depth -= 1
+        return terms[0] if len(terms) == 1 else Node("add", args=tuple(terms))
+
+    def starts_operand(self) -> bool:
+        tok = self.tok
+        if tok.kind in ("num", "name"):
+            return True
+        if tok.kind == "op" and tok.text in ("(", "√", "∛", "∜"):
+            return True
+        # A bar after an operand closes an |abs| when one is open, else opens one (2|x|).
+        return tok.kind == "op" and tok.text == "|" and self.abs_depth == 0
+
+    def product(self) -> Node:
+        node = self.signed()
+        while True:
+            if self.at("*", "/"):
+                op = self.take().text
+                rhs = self.signed()
+                node = Node("mul" if op == "*" else "div", args=(node, rhs))
+            elif self.starts_operand():
+                if self.tok.kind == "num" and self._ends_number():
+                    raise AnswerError(f"two numbers in a row at column {self.tok.column + 1}")
+                node = Node("mul", args=(node, self.power()))
+            else:
+                return node
+
+    def _ends_number(self) -> bool:
+        previous = self.tokens[self.i - 1]
+        return previous.kind == "num"
+
+    def signed(self) -> Node:
+        if self.at("-", "+"):
+            op = self.take().text
+            self.enter()
+            inner = self.signed()
+            self.depth -= 1
+            return Node("neg", args=(inner,)) if op == "-" else inner
+        return self.power()
+
+    def power(self) -> Node:
+        base = self.postfix()
+        if self.at("^"):
+            self.take()
+            self.enter()
+            exponent = self.signed()
+            self.depth -= 1
+            return Node("pow", args=(base, exponent))
+        return base
+
+    def postfix(self) -> Node:
+        node = self.atom()
+        while self.at("!"):
+            self.take()
+            node = Node("fact", args=(node,))
+        return node
+
+    def atom(self) -> Node:
+        self.enter()
+        try:
+            return self._atom()
+        finally:
+            self.depth -= 1
+
+    def _atom(self) -> Node:
+        tok = self.take()
+        if tok.kind == "num":
+            return Node("num", tok.text)
+        if tok.kind == "op" and tok.text == "(":
+            if self.at(")"):
+                raise AnswerError(f"empty parentheses at column {tok.column + 1}")
+            node = self.sum()
+            self.expect(")")
+            return node
+        if tok.kind == "op" and tok.text == "|":
+            self.abs_depth += 1
+            node = self.sum()
+            self.abs_depth -= 1
+            self.expect("|")
+            return Node("abs", args=(node,))
+        if tok.kind == "op" and tok.text in ("√", "∛", "∜"):
+            radicand = self.power()
+            if tok.text == "√":
+                return Node("call", "sqrt", (radicand,))
+            root = "3" if tok.text == "∛" else "4"
+            return Node(
+                "pow", args=(radicand, Node("div", args=(Node("num", "1"), Node("num", root))))
+            )
+        if tok.kind == "name":
+            return self.name(tok)
+        if tok.kind == "end":
+            raise AnswerError("the formula ends too early (an operand is missing)")
+        raise AnswerError(f"{tok.text!r} at column {tok.column + 1} is not understood here")
+
+    def name(self, tok: Token) -> Node:
+        name = tok.text
+        declared_symbol = name in self.context.symbols or (
+            self.allowed is not None and name in self.allowed
+        )
+        if name == "sigma" and self.context.sigma_logistic and self.at("("):
+            return self.call(tok, "sigmoid")
+        if name in self.context.functions:
+            if not self.at("("):
+                raise AnswerError(f"{name} is a function: write {name}(...)")
+            return self.call(tok, name, declared=True)
+        if name in FUNCTIONS and not declared_symbol:
+            if self.at("^") and self.tokens[self.i + 1].kind == "num":
+                # sin^2(x) means sin(x)^2
+                self.take()
+                exponent = Node("num", self.take().text)
+                return Node("pow", args=(self.call(tok, name), exponent))
+            if not self.at("("):
+                raise AnswerError(f"{name} needs parentheses: write {name}(...)")
+            return self.call(tok, name)
+        if name in CONSTANTS and not declared_symbol:
+            return Node("const", CONSTANTS[name])
+        if name in self.context.definitions:
+            return Node("sym", name)
+        return self.symbol(tok)
+
+    def symbol(self, tok: Token) -> Node:
+        name = tok.text
+        if self.allowed is None:
+            if self.at("(") and len(name) > 1 and name not in self.context.symbols:
+                if name == "sigma":
+                    raise AnswerError(_SIGMA_HELP)
+                raise AnswerError(f"unknown function {name!r}: {_known_functions()}")
+            return Node("sym", name)
+        if name in self.allowed:
+            return Node("sym", name)
+        parts = _split_into(name, self.allowed)
+        if parts:
+            node = Node("sym", parts[0])
+            for part in parts[1:]:
+                node = Node("mul", args=(node, Node("sym", part)))
+            return node
+        from quizzer.core.schema import closest_names
+
+        known = sorted(self.allowed)
+        near = closest_names(name, known + list(FUNCTIONS))
+        hint = f" Did you mean {near[0]!r}?" if near else ""
+        what = "function" if self.at("(") else "name"
+        if name == "sigma" and self.at("("):
+            raise AnswerError(_SIGMA_HELP)
+        listing = ", ".join(known) if known else "none"
+        raise AnswerError(f"unknown {what} {name!r}: this question's symbols are {listing}.{hint}")
+
+    def call(self, tok: Token, name: str, *, declared: bool = False) -> Node:
+        self.expect("(")
+        args = [self.sum()]
+        while self.at(","):
+            self.take()
+            args.append(self.sum())
+        self.expect(")")
+        if declared:
+            return Node("call", "@" + name, tuple(args))
+        canonical, low, high = FUNCTIONS.get(name, (name, 1, 1))
+        if not low <= len(args) <= high:
+            count = str(low) if low == high else f"{low} to {high}"
+            raise AnswerError(f"{tok.text}() takes {count} argument(s), got {len(args)}")
+        if canonical == "diff":
+            for var in args[1:2]:
+                if var.kind != "sym":
+                    raise AnswerError("diff(f, x): the second argument must be a symbol")
+        return Node("call", canonical, tuple(args))
+
+
+_SIGMA_HELP = (
+    "sigma(...) is not declared as the logistic function here: write sigmoid(...) "
+    "(or declare it: --assume sigma=logistic)"
+)
+
+
+def _split_into(name: str, allowed: frozenset[str]) -> list[str] | None:
+    """Split `xy` into declared names ["x", "y"] (longest first), or None."""
+    if "_" in name or len(name) > 12:
+        return None
+    if not name:
+        return []
+    for size in range(len(name), 0, -1):
+        head = name[:size]
+        if head in allowed:
+            rest = _split_into(name[size:], allowed)
+            if rest is not None:
+                return [head, *rest]
+    return None
+
+
+def _known_functions() -> str:
+    names = sorted({k for k in FUNCTIONS if not k.startswith(("arc", "ar"))})
+    return "known functions are " + ", ".join(names)
+
+
+def parse_tree(text: str, context: ExprContext, allowed: frozenset[str] | None = None) -> Node:
+    """Parse `text` to a syntax tree; `allowed` restricts symbol names (None: any name).
+
+    Raises:
+        AnswerError: saying which character or name was not understood, and where.
+    """
+    if not isinstance(text, str):
+        raise AnswerError(f"expected a formula as text, got {type(text).__name__}")
+    return Parser(text, context, allowed).parse()
+
+
+def allowed_names(
+    context: ExprContext, extra: frozenset[str] = frozenset()
+) -> frozenset[str] | None:
+    """The symbol names an answer may use: None when the context is open."""
+    if context.open_symbols:
+        return None
+    return frozenset(context.symbols) | frozenset(context.definitions) | extra
