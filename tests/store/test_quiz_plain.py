@@ -205,3 +205,20 @@ def test_daily_limits_come_from_the_config_file(bank_dir: Path, quizzer_home: Pa
     bad = quiz(bank_dir, "")
     assert bad.returncode == 2 and "new_per_day must be a whole number" in bad.stderr
     assert str(config) in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_without_a_terminal_quiz_falls_back_to_plain_mode(bank_dir: Path) -> None:
+    import os
+
+    env = {**os.environ, "QUIZZER_BANKS": str(bank_dir), "QUIZZER_NOW": DAY1}
+    result = subprocess.run(
+        [sys.executable, "-m", "quizzer", "quiz", "--bank", "tiny", "--new", "1"],
+        input="2\n\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert "not a terminal; running the plain line-by-line quiz" in result.stderr
+    assert "✓ correct" in result.stdout
