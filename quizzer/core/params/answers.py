@@ -1,0 +1,158 @@
+"""Reading a learner's count, with an optional breakdown, and finding where it diverges.
+
+Input convention (documented in docs/params.md):
+
+    109482240                                   just the number
+    23837184 + 85054464 + 590592                a breakdown: the answer is the sum
+    23837184 + 12*7087872 + 590592              a term may be a product (`*`, `×` or `·`)
+    23837184 + 85054464 + 590592 = 109482240    a breakdown and the total (the total counts)
+
+Terms are compared with the calculator's lines, group by group (embeddings, the L layers,
+the pooler) or component by component, whichever the learner's terms match better; the first
+line that does not match is reported with its formula.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from quizzer.core.numbers import parse_number
+from quizzer.core.params.formula import group_digits
+from quizzer.core.params.quantity import Line
+from quizzer.core.text import LocalizedText
+from quizzer.errors import AnswerError
+
+# '+' that separates terms, not the one inside an exponent such as 1e+9.
+_PLUS = re.compile(r"(?<![eE])\+")
+_TIMES = re.compile(r"\s*[*×·]\s*|\s+x\s+")
+Closeness = Callable[[float, float], bool]
+
+
+@dataclass(frozen=True)
+class ParsedAnswer:
+    """The number the learner commits to, and the breakdown terms they showed (if any)."""
+
+    value: Fraction
+    terms: tuple[Fraction, ...] = ()
+    claimed_total: bool = False  # `... = total` was written
+
+    @property
+    def breakdown_sum(self) -> Fraction:
+        return sum(self.terms, Fraction(0))
+
+
+def parse_answer(text: str, *, allow_suffix: bool, unit_words: tuple[str, ...] = ()) -> ParsedAnswer:
+    """Parse `a + b*c = total`; raise AnswerError saying what is expected."""
+    raw = str(text).strip()
+    if not raw:
+        raise AnswerError("empty answer: type a number such as 109482240, or a breakdown "
+                          "such as 23837184 + 85054464 + 590592")
+    segments = [s.strip() for s in raw.split("=")]
+    totals: list[Fraction] = []
+    terms: tuple[Fraction, ...] = ()
+    for segment in segments:
+        pieces = [p.strip() for p in _PLUS.split(segment)]
+        values = tuple(_term(p, allow_suffix, unit_words) for p in pieces)
+        if len(values) > 1:
+            terms = values
+        else:
+            totals.append(values[0])
+    if totals:
+        return ParsedAnswer(totals[-1], terms, claimed_total=bool(terms))
+    return ParsedAnswer(sum(terms, Fraction(0)), terms)
+
+
+def _term(text: str, allow_suffix: bool, unit_words: tuple[str, ...]) -> Fraction:
+    stripped = _strip_unit(text, unit_words)
+    if not stripped:
+        raise AnswerError(f"{text!r}: a term is empty (check the '+' and '=' signs)")
+    try:
+        return _number(stripped, allow_suffix)
+    except AnswerError:
+        factors = _TIMES.split(stripped)
+        if len(factors) < 2:
+            raise
+    product = Fraction(1)
+    for factor in factors:
+        product *= _number(factor, allow_suffix)
+    return product
+
+
+def _number(text: str, allow_suffix: bool) -> Fraction:
+    parsed = parse_number(text, allow_suffix=allow_suffix)
+    return parsed.exact if parsed.exact is not None else Fraction(parsed.value)
+
+
+def _strip_unit(text: str, unit_words: tuple[str, ...]) -> str:
+    lowered = text.lower()
+    for word in sorted(unit_words, key=len, reverse=True):
+        if lowered.endswith(word.lower()) and len(text) > len(word):
+            return text[: -len(word)].strip()
+    return text.strip()
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Where a shown breakdown parts from the calculator's."""
+
+    line: Line
+    got: Fraction | None  # the learner's term for that line, or None if they left it out
+    feedback: LocalizedText
+
+
+def find_divergence(terms: tuple[Fraction, ...], levels: list[tuple[Line, ...]],
+                    close: Closeness) -> Divergence | None:
+    """The first calculator line the learner's terms do not account for."""
+    best: tuple[int, tuple[Line, ...], list[Fraction], list[Line]] | None = None
+    for lines in levels:
+        if not lines:
+            continue
+        unmatched_terms = list(terms)
+        unmatched_lines: list[Line] = []
+        for line in lines:
+            hit = next((t for t in unmatched_terms if close(float(t), line.value)), None)
+            if hit is None:
+                unmatched_lines.append(line)
+            else:
+                unmatched_terms.remove(hit)
+        matched = len(terms) - len(unmatched_terms)
+        if best is None or matched > best[0]:
+            best = (matched, lines, unmatched_terms, unmatched_lines)
+    if best is None or not best[3]:
+        return None
+    _, lines, stray_terms, missing = best
+    line = missing[0]
+    if stray_terms:
+        got = _closest(stray_terms, line.value)
+        return Divergence(line, got, _differs(line, got, close))
+    return Divergence(line, None, LocalizedText(
+        f"Your breakdown leaves out {line.name}: {_show(line)}.",
+        f"你的分解漏掉了 {line.name}：{_show(line)}。"))
+
+
+def _closest(terms: list[Fraction], target: float) -> Fraction:
+    return min(terms, key=lambda t: abs(float(t) - target))
+
+
+def _differs(line: Line, got: Fraction, close: Closeness) -> LocalizedText:
+    got_text = group_digits(_plain(got))
+    en = f"Your breakdown diverges at {line.name}: you have {got_text}, it is {_show(line)}."
+    zh = f"你的分解在 {line.name} 处出错：你写的是 {got_text}，应为 {_show(line)}。"
+    each = line.each or line.value
+    if line.times > 1 and close(float(got), each):
+        en += f" {got_text} is one instance; there are {line.times}."
+        zh += f" {got_text} 只是其中一份，共有 {line.times} 份。"
+    return LocalizedText(en, zh)
+
+
+def _show(line: Line) -> str:
+    value = group_digits(_plain(line.value))
+    return f"{value} = {line.formula}" if line.formula else value
+
+
+def _plain(value: float | Fraction) -> int | float:
+    number = float(value)
+    return int(number) if number.is_integer() else number
