@@ -69,3 +69,15 @@ def make_app(catalog: Catalog, store: Store, clock: Clock, stopwatch: Stopwatch)
         )
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def utc_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Screens show local times; pin the zone so snapshots match on every machine."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

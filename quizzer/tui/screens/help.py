@@ -38,7 +38,7 @@ def bindings_table(screen: Screen[object]) -> Table:
         if (display, binding.description) in seen:
             continue
         seen.add((display, binding.description))
-        rows.append((display, binding.description, binding.id or ""))
+        rows.append((display, binding.tooltip or binding.description, binding.id or ""))
     for display, description, binding_id in rows:
         table.add_row(display, description, binding_id)
     for key, description in ALWAYS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,8 +22,10 @@ Scope = tuple[str, str]
 ALL: Scope = ("all", "")
 
 # Width of the name column at the root; deeper rows lose the tree's indentation from it so the
-# count columns line up (the tree indents 2 cells per level plus a 2-cell expander).
-NAME_WIDTH = 22
+# count columns line up (the tree indents 2 cells per level; nodes with children add a 2-cell
+# expander).
+NAME_WIDTH = 22  # at 80 columns; wider terminals widen it (see HomeScreen.name_width)
+COUNTS_WIDTH = 20  # what count_columns draws
 INDENT = 2
 
 
@@ -30,10 +33,15 @@ def count_columns(counts: Counts) -> str:
     return f"{counts.questions:>4} {counts.due:>4} {counts.new:>4} {counts.mastered_pct:>4.0f}%"
 
 
-def node_label(name: str, counts: Counts, depth: int) -> Text:
-    width = NAME_WIDTH - INDENT * depth
-    shown = name if len(name) <= width else name[: width - 1] + "…"
-    label = Text(f"{shown:<{width}}", style="bold" if depth < 2 else "")
+def node_label(
+    name: str, counts: Counts, depth: int, *, leaf: bool = False, name_width: int = NAME_WIDTH
+) -> Text:
+    # A leaf has no 2-cell expander, so its name column is 2 cells wider.
+    width = name_width - INDENT * depth + (2 if leaf else 0)
+    # Pad by terminal cells, not characters: a Chinese title's characters are 2 cells wide.
+    if cell_len(name) > width:
+        name = set_cell_size(name, width - 1) + "…"
+    label = Text(set_cell_size(name, width), style="bold" if depth < 2 else "")
     label.append(count_columns(counts), style="dim" if counts.due == 0 else "")
     return label
 
@@ -84,7 +92,24 @@ class HomeScreen(QuizScreen):
 
     def _columns_header(self) -> Text:
         # Aligned with count_columns, after the root's 2-cell expander and the name column.
-        return Text(" " * (NAME_WIDTH + 1) + self.t("columns"), style="dim")
+        return Text(" " * (self.name_width() + 1) + self.t("columns"), style="dim")
+
+    def name_width(self) -> int:
+        """The name column's width at the root: what the tree's width leaves beside the counts
+        (the root's expander takes 2 cells, the scrollbar 1)."""
+        trees = self.query("#topic-tree").results(Tree)
+        tree = next(trees, None)
+        if tree is None:
+            return NAME_WIDTH  # still composing
+        width = tree.scrollable_content_region.width
+        return max(NAME_WIDTH, width - 2 - COUNTS_WIDTH - 1) if width else NAME_WIDTH
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._relayout)
+
+    def _relayout(self) -> None:
+        self.query_one("#columns", Static).update(self._columns_header())
+        self._fill_tree(self.query_one("#filter", Input).value.strip())
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -118,6 +143,7 @@ class HomeScreen(QuizScreen):
         tree: Tree[Scope] = self.query_one("#topic-tree", Tree)
         tree.clear()
         tree.root.set_label(self._root_label())
+        width = self.name_width()
         tree.root.expand()
         lang = self.lang
         highlight = None
@@ -132,7 +158,7 @@ class HomeScreen(QuizScreen):
             shown = banks if banks else topic.banks
             scope: Scope = ("topic", topic.topic)
             node = tree.root.add(
-                node_label(topic.topic, topic.counts, 1),
+                node_label(topic.topic, topic.counts, 1, name_width=width),
                 data=scope,
                 expand=bool(needle) or self.scope[0] == "bank",
             )
@@ -140,7 +166,8 @@ class HomeScreen(QuizScreen):
             for bank in shown:
                 bank_scope: Scope = ("bank", bank.bank_id)
                 leaf = node.add_leaf(
-                    node_label(bank.title.get(lang), bank.counts, 2), data=bank_scope
+                    node_label(bank.title.get(lang), bank.counts, 2, leaf=True, name_width=width),
+                    data=bank_scope,
                 )
                 if bank_scope == self.scope:
                     highlight = leaf
@@ -158,7 +185,7 @@ class HomeScreen(QuizScreen):
                 total.new + c.new,
                 total.mastered + c.mastered,
             )
-        return node_label(self.t("all_banks"), total, 0)
+        return node_label(self.t("all_banks"), total, 0, name_width=self.name_width())
 
     def scoped_options(self) -> SessionOptions:
         kind, name = self.scope
@@ -191,6 +218,7 @@ class HomeScreen(QuizScreen):
         grid.add_row(self.t("new_today"), str(plan.new))
         grid.add_row(self.t("session_size"), self.t("questions_n", n=plan.due + plan.new))
         grid.add_row(self.t("mastered"), f"{plan.total.mastered_pct:.0f}%")
+        grid.add_row(self.t("done_today"), str(plan.reviewed_today + plan.new_today))
         self.query_one("#plan", Static).update(grid)
         self.query_one("#start", Button).disabled = plan.due + plan.new == 0
         unfinished = self.quiz.store.unfinished_session()

@@ -161,6 +161,11 @@ class QuestionScreen(QuizScreen):
     def action_submit(self) -> None:
         self.answer_input.submit()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hint":
+            return bool(self.question.hints)  # no hints: the key is not offered
+        return True
+
     def action_hint(self) -> None:
         if self.hints_shown < len(self.question.hints):
             self.hints_shown += 1

@@ -17,6 +17,8 @@ from quizzer.tui.widgets.charts import column_chart, hbar
 
 # Two weeks of columns, 3 cells each, fit an 80-column terminal with the axis.
 DAYS = 14
+# Four rows per chart keep both charts and the first topics on one 24-row screen.
+CHART_HEIGHT = 4
 
 
 def percent(value: float | None) -> str:
@@ -41,6 +43,7 @@ class StatsScreen(QuizScreen):
                     [d["reviews"] for d in per_day],
                     [d["date"][-2:] for d in per_day],
                     highlight=[d["correct"] for d in per_day],
+                    height=CHART_HEIGHT,
                 ),
                 id="reviews-chart",
             )
@@ -51,6 +54,7 @@ class StatsScreen(QuizScreen):
                     [d["due"] for d in forecast],
                     [d["date"][-2:] for d in forecast],
                     style="yellow",
+                    height=CHART_HEIGHT,
                 ),
                 id="forecast-chart",
             )
@@ -68,7 +72,7 @@ class StatsScreen(QuizScreen):
                 percent(data["retention"]),
                 f" (30d {percent(data['retention_30d'])})",
             ),
-            Text.assemble(("Reviews ", "bold"), str(data["reviews"])),
+            Text.assemble((f"{self.t('reviews')} ", "bold"), str(data["reviews"])),
             Text.assemble(
                 (f"{self.t('mastered')} ", "bold"), f"{data['mastered']}/{data['questions']}"
             ),
@@ -87,7 +91,7 @@ class StatsScreen(QuizScreen):
             table.add_row(
                 topic,
                 f"{counts['mastered']}/{counts['questions']}",
-                Text(hbar(pct / 100, 24), style="green"),
+                hbar(pct / 100, 24),
                 f"{pct:.0f}%",
             )
         return table

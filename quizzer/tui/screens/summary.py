@@ -90,11 +90,13 @@ class SummaryScreen(QuizScreen):
         table.add_column(no_wrap=True)
         table.add_column(justify="right", no_wrap=True)
         table.add_column(no_wrap=True)
+        table.add_column(justify="right", no_wrap=True)
         for topic, score in self.summary.per_topic.items():
             table.add_row(
                 topic,
                 f"{score.correct}/{score.answered}",
-                Text(hbar(score.accuracy, 20), style="green"),
+                hbar(score.accuracy, 20),
+                f"{score.accuracy:.0%}",
             )
         return table
 

@@ -110,7 +110,8 @@ class ChoiceAnswer(AnswerInput, can_focus=True):
             mark = ("☑" if chosen else "☐") if self.multi else ("●" if chosen else "○")
             key = Text(f"{'›' if index == self.cursor else ' '}{index + 1}", style="bold")
             text = unwrap(LocalizedText.parse(choice["text"]).get(self.lang))
-            grid.add_row(key, Text(mark, style="bold" if chosen else ""), text)
+            style = "bold" if chosen else ""
+            grid.add_row(key, Text(mark, style=style), Text(text, style=style))
         return grid
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -14,12 +14,14 @@ VERTICAL_EIGHTHS = " ▁▂▃▄▅▆▇█"
 HORIZONTAL_EIGHTHS = " ▏▎▍▌▋▊▉█"
 
 
-def hbar(fraction: float, width: int) -> str:
-    """A bar `fraction` (0-1) of `width` cells long, to an eighth of a cell."""
+def hbar(fraction: float, width: int, style: str = "green") -> Text:
+    """A bar `fraction` (0-1) of `width` cells long, to an eighth of a cell, on a dim track."""
     eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
     full, rest = divmod(eighths, 8)
     bar = "█" * full + (HORIZONTAL_EIGHTHS[rest] if rest else "")
-    return bar.ljust(width)
+    text = Text(bar, style=style)
+    text.append("░" * (width - len(bar)), style="dim")
+    return text
 
 
 def column_chart(
