@@ -1,0 +1,88 @@
+"""Equation steps in an exercise that declares an `unknown`: same solutions, same equation.
+
+The engine compares equations as STACK does (one residual a constant multiple of the other), so
+`n_in gamma s^2/2 = s^2` -> `n_in gamma/2 = 1` (dividing by s^2 > 0) would not pass. In a
+derivation that solves for one unknown, the step is valid exactly when both equations have the
+same solutions for it on the declared domains; SymPy's `solve` finds them (respecting the
+unknown's assumptions, so a positive gamma drops negative roots) and the engine compares each
+pair of solutions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quizzer.core.derive.expressions import Comparison, compare
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quizzer.core.expr import ExprContext
+
+SOLVE_SHARE = 0.5  # of the step's time cap spent solving; the rest compares the solutions
+
+
+def solutions(equation: Any, unknown: Any, timeout: float) -> list[Any] | None:
+    """The solutions for `unknown` (None when SymPy cannot find them in time)."""
+    import sympy
+
+    from quizzer.core.expr.deadline import TimeLimit, time_limit
+
+    try:
+        with time_limit(timeout):
+            found = sympy.solve(equation.lhs - equation.rhs, unknown, dict=False)
+    except TimeLimit:
+        return None
+    except (NotImplementedError, TypeError, ValueError):
+        return None
+    if not isinstance(found, list) or any(isinstance(s, dict | tuple) for s in found):
+        return None
+    return list(found)
+
+
+def compare_by_solutions(
+    answer: Any, expected: Any, unknown: Any, context: ExprContext, timeout: float,
+    worker: Any = None,
+) -> Comparison:
+    """Whether two equations have the same solutions for `unknown`."""
+    name = str(unknown)
+    if answer == expected:
+        return Comparison("equivalent", "the same equation", "structural")
+    mine = solutions(answer, unknown, timeout * SOLVE_SHARE / 2)
+    theirs = solutions(expected, unknown, timeout * SOLVE_SHARE / 2)
+    if mine is None or theirs is None:
+        # No closed form: fall back on the engine's comparison of the equations themselves.
+        return compare(answer, expected, context, timeout * (1 - SOLVE_SHARE), worker)
+    if len(mine) != len(theirs):
+        return Comparison(
+            "different",
+            f"this equation has {len(mine)} solution(s) for {name}, the previous one has "
+            f"{len(theirs)}",
+            "symbolic",
+        )
+    remaining = list(theirs)
+    per_pair = timeout * (1 - SOLVE_SHARE) / max(1, len(mine))
+    for solution in mine:
+        undecided: Comparison | None = None
+        match = None
+        last: Comparison | None = None
+        for candidate in remaining:
+            result = compare(solution, candidate, context, per_pair, worker)
+            if result.verdict == "equivalent":
+                match = candidate
+                break
+            if result.verdict == "undecided":
+                undecided = result
+            last = result
+        if match is not None:
+            remaining.remove(match)
+            continue
+        if undecided is not None:
+            return Comparison("undecided", undecided.reason, undecided.method)
+        counterexample = last.counterexample if last is not None else None
+        return Comparison(
+            "different",
+            f"this equation gives {name} = {solution}, which the previous one does not",
+            "solutions",
+            counterexample,
+        )
+    return Comparison("equivalent", f"the same solutions for {name}", "symbolic")
