@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from quizzer.errors import AnswerError
@@ -162,6 +162,10 @@ class ExprContext:
             self.open_symbols,
             self.default,
         )
+
+    def opened(self) -> ExprContext:
+        """A copy in which any name is a symbol (for the author's own formulas)."""
+        return replace(self, open_symbols=True)
 
     def to_spec(self) -> dict[str, Any]:
         """A JSON-able form, read back by `from_spec`."""

@@ -18,7 +18,10 @@ from quizzer.core.expr.numeric import Undefined, Unsupported, compile_expr, eval
 from quizzer.core.expr.pretty import pretty
 
 POINTS = 8
-DIGITS = 30
+# Relations are tested at 50 digits to 15: slack for cancellation (1 - tanh(x)^2 at x = 30 keeps
+# only a few of its digits), while a coincidence at 8 random points to 15 digits is not credible.
+DIGITS = 50
+TOLERANCE = "1e-15"
 # Powers k with answer = expected^k, and what to say about them.
 POWERS = {
     2: ("Your answer is the square of the expected one.", "你的答案是正确答案的平方。"),
@@ -77,13 +80,20 @@ def _same(values: list[Any]) -> bool:
 def _equal(a: Any, b: Any) -> bool:
     import mpmath
 
-    return bool(abs(a - b) <= mpmath.mpf("1e-20") * max(abs(a), abs(b), mpmath.mpf("1e-30")))
+    return bool(abs(a - b) <= mpmath.mpf(TOLERANCE) * max(abs(a), abs(b), mpmath.mpf("1e-40")))
 
 
 def near_misses(
     answer: Any, expected: Any, context: ExprContext, *, reveal: bool = False
 ) -> list[Message]:
     """Messages (en/zh) describing how `answer` relates to `expected`; [] when unrelated."""
+    import mpmath
+
+    with mpmath.workdps(DIGITS):  # the arithmetic on values below needs their precision
+        return _near_misses(answer, expected, context, reveal)
+
+
+def _near_misses(answer: Any, expected: Any, context: ExprContext, reveal: bool) -> list[Message]:
     import sympy as sp
 
     if isinstance(answer, sp.Equality) or isinstance(expected, sp.Equality):
@@ -91,7 +101,10 @@ def near_misses(
     seed = seed_for(answer, expected) ^ 0xFEED
     a, b = random_functions([answer, expected], seed)
     symbols = sorted(a.free_symbols | b.free_symbols, key=str)
-    expected_terms = list(sp.Add.make_args(b)) if b.is_Add else []
+    # Terms of the expected formula as written and multiplied out (w - η(g + λw) has the
+    # terms w, -η(g + λw), -ηg, -ηλw), and the answer's own terms.
+    written = list(sp.Add.make_args(b)) if b.is_Add else []
+    expected_terms = written + [t for t in _expanded_terms(b) if t not in written]
     answer_terms = list(sp.Add.make_args(a)) if a.is_Add else []
     try:
         rows = _points([a, b, *expected_terms, *answer_terms], symbols, context, seed)
@@ -115,7 +128,17 @@ def near_misses(
                 f"你的答案与正确答案相差常数 {constant}。",
             )
         ]
+    return _additive(rows, expected_terms, answer_terms, reveal)
+
+
+def _additive(
+    rows: list[Any], expected_terms: list[Any], answer_terms: list[Any], reveal: bool
+) -> list[Message]:
+    """A term with the wrong sign, a missing term, an extra term (columns: a, b, terms...)."""
     offset = 2
+    for i in range(len(expected_terms)):
+        if all(_equal(r[0], r[1] - 2 * r[offset + i]) for r in rows):
+            return [_message("One term has the wrong sign.", "有一项的符号错了。")]
     for i, term in enumerate(expected_terms):
         if all(_equal(r[0], r[1] - r[offset + i]) for r in rows):
             if reveal:
@@ -140,6 +163,17 @@ def near_misses(
                 )
             ]
     return []
+
+
+def _expanded_terms(expr: Any) -> list[Any]:
+    """The additive terms of `expr` multiplied out (at most 12; none for a large formula)."""
+    import sympy as sp
+
+    if sp.count_ops(expr) > 60:
+        return []
+    expanded = sp.expand(expr)
+    terms = list(sp.Add.make_args(expanded)) if expanded.is_Add else [expanded]
+    return terms if len(terms) <= 12 else []
 
 
 def _multiplicative(a: Any, b: Any, va: list[Any], vb: list[Any]) -> list[Message]:
@@ -173,6 +207,8 @@ def _multiplicative(a: Any, b: Any, va: list[Any], vb: list[Any]) -> list[Messag
                 "你的答案是正确答案的负倒数。",
             )
         ]
+    if _same([abs(v) for v in vb]):
+        return []  # |expected| is constant (sign(x), ±1): every power of it looks related
     for power, (en, zh) in POWERS.items():
         exponent = mpmath.mpf(power)
         if all(

@@ -47,6 +47,7 @@ def grade_expression_question(question: Question, answer: Any, env: GradingEnv) 
             "expected": str(question.answer["expected"]),
             "context": context_spec(question),
             "mistakes": [str(m) for m in mistakes],
+            "forbid": list(question.answer.get("forbid") or ()),
             "reveal": reveal,
         },
         env.expression_timeout,

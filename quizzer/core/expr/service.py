@@ -70,16 +70,7 @@ def read_formula(
             return _adopt_symbols(from_json(formula["tree"]), builder)
         if not isinstance(formula, str):
             raise AnswerError(f"expected a formula as text, got {type(formula).__name__}")
-        context = builder.context
-        if open_names:
-            context = ExprContext(
-                context.symbols,
-                context.functions,
-                context.sigma_logistic,
-                context.definitions,
-                True,
-                context.default,
-            )
+        context = builder.context.opened() if open_names else builder.context
         return build_expression(formula, context, extra, builder)
     except AnswerError as exc:
         raise SideError(side, exc.message) from None
@@ -96,15 +87,7 @@ def read_pair(answer: Any, expected: Any, context: ExprContext) -> tuple[Any, An
     expected_expr = read_formula(expected, builder, "expected", open_names=True)
     extra: frozenset[str] = frozenset()
     if isinstance(expected, str) and not context.open_symbols:
-        open_context = ExprContext(
-            context.symbols,
-            context.functions,
-            context.sigma_logistic,
-            context.definitions,
-            True,
-            context.default,
-        )
-        extra = frozenset(parse_tree(expected, open_context).names())
+        extra = frozenset(parse_tree(expected, context.opened()).names())
     answer_expr = read_formula(answer, builder, "answer", extra)
     return answer_expr, expected_expr, builder
 
@@ -153,8 +136,20 @@ def grade(request: Mapping[str, Any]) -> dict[str, Any]:
 
     started = time.monotonic()
     timeout = float(request.get("timeout") or DEFAULT_TIMEOUT)
+    used = forbidden_calls(request)
     result = check(request)
     result["feedback"], result["mistakes"] = [], []
+    if used:
+        names = ", ".join(used)
+        result.update(
+            verdict="different",
+            method="structural",
+            reason=f"the answer uses {names}, which this question asks you not to use",
+        )
+        result["feedback"] = [
+            {"en": f"Write the answer without {names}.", "zh": f"请不要使用 {names} 来写答案。"}
+        ]
+        return result
     if result["verdict"] == "equivalent":
         return result
     context = context_from(request.get("context"))
@@ -175,6 +170,29 @@ def grade(request: Mapping[str, Any]) -> dict[str, Any]:
         pass
     result["ms"] = round((time.monotonic() - started) * 1000, 2)
     return result
+
+
+def forbidden_calls(request: Mapping[str, Any]) -> list[str]:
+    """The functions the answer calls that the question forbids (canonical names)."""
+    from quizzer.core.expr.lexicon import FUNCTIONS
+    from quizzer.core.expr.syntax import Node, parse_tree
+
+    forbid = {FUNCTIONS[name][0] for name in request.get("forbid") or () if name in FUNCTIONS}
+    answer = request.get("answer")
+    if not forbid or not isinstance(answer, str):
+        return []
+    context = context_from(request.get("context"))
+    tree = parse_tree(answer, context.opened())
+
+    def calls(node: Node) -> set[str]:
+        found = {node.value} if node.kind == "call" else set()
+        if node.kind == "const" and node.value == "E":
+            found.add("exp")  # e^x is exp(x)
+        for arg in node.args:
+            found |= calls(arg)
+        return found
+
+    return sorted(calls(tree) & forbid)
 
 
 def interpret(request: Mapping[str, Any]) -> dict[str, Any]:

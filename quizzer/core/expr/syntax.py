@@ -415,10 +415,8 @@ class Parser:
                 raise AnswerError(f"{name} is a function: write {name}(...)")
             return self.call(tok, name, declared=True)
         if name in FUNCTIONS and not declared_symbol:
-            if self.at("^") and self.tokens[self.i + 1].kind == "num":
-                # sin^2(x) means sin(x)^2
-                self.take()
-                exponent = Node("num", self.take().text)
+            exponent = self._function_power()
+            if exponent is not None:  # sin^2(x) and sin²(x) mean sin(x)^2
                 return Node("pow", args=(self.call(tok, name), exponent))
             if not self.at("("):
                 raise AnswerError(f"{name} needs parentheses: write {name}(...)")
@@ -428,6 +426,18 @@ class Parser:
         if name in self.context.definitions:
             return Node("sym", name)
         return self.symbol(tok)
+
+    def _function_power(self) -> Node | None:
+        """The n of `f^n(` or `f^(n)(` (n a number), consuming it; None when absent."""
+        ahead = self.tokens[self.i : self.i + 5]
+        texts = [t.text if t.kind == "op" else t.kind for t in ahead]
+        if texts[:3] == ["^", "num", "("]:
+            self.i += 2
+            return Node("num", ahead[1].text)
+        if texts[:5] == ["^", "(", "num", ")", "("]:
+            self.i += 4
+            return Node("num", ahead[2].text)
+        return None
 
     def symbol(self, tok: Token) -> Node:
         name = tok.text
