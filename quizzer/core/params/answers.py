@@ -44,12 +44,16 @@ class ParsedAnswer:
         return sum(self.terms, Fraction(0))
 
 
-def parse_answer(text: str, *, allow_suffix: bool, unit_words: tuple[str, ...] = ()) -> ParsedAnswer:
+def parse_answer(
+    text: str, *, allow_suffix: bool, unit_words: tuple[str, ...] = ()
+) -> ParsedAnswer:
     """Parse `a + b*c = total`; raise AnswerError saying what is expected."""
     raw = str(text).strip()
     if not raw:
-        raise AnswerError("empty answer: type a number such as 109482240, or a breakdown "
-                          "such as 23837184 + 85054464 + 590592")
+        raise AnswerError(
+            "empty answer: type a number such as 109482240, or a breakdown "
+            "such as 23837184 + 85054464 + 590592"
+        )
     segments = [s.strip() for s in raw.split("=")]
     totals: list[Fraction] = []
     terms: tuple[Fraction, ...] = ()
@@ -103,8 +107,9 @@ class Divergence:
     feedback: LocalizedText
 
 
-def find_divergence(terms: tuple[Fraction, ...], levels: list[tuple[Line, ...]],
-                    close: Closeness) -> Divergence | None:
+def find_divergence(
+    terms: tuple[Fraction, ...], levels: list[tuple[Line, ...]], close: Closeness
+) -> Divergence | None:
     """The first calculator line the learner's terms do not account for."""
     best: tuple[int, tuple[Line, ...], list[Fraction], list[Line]] | None = None
     for lines in levels:
@@ -128,9 +133,14 @@ def find_divergence(terms: tuple[Fraction, ...], levels: list[tuple[Line, ...]],
     if stray_terms:
         got = _closest(stray_terms, line.value)
         return Divergence(line, got, _differs(line, got, close))
-    return Divergence(line, None, LocalizedText(
-        f"Your breakdown leaves out {line.name}: {_show(line)}.",
-        f"你的分解漏掉了 {line.name}：{_show(line)}。"))
+    return Divergence(
+        line,
+        None,
+        LocalizedText(
+            f"Your breakdown leaves out {line.name}: {_show(line)}.",
+            f"你的分解漏掉了 {line.title('zh')}：{_show(line)}。",
+        ),
+    )
 
 
 def _closest(terms: list[Fraction], target: float) -> Fraction:
@@ -140,7 +150,7 @@ def _closest(terms: list[Fraction], target: float) -> Fraction:
 def _differs(line: Line, got: Fraction, close: Closeness) -> LocalizedText:
     got_text = group_digits(_plain(got))
     en = f"Your breakdown diverges at {line.name}: you have {got_text}, it is {_show(line)}."
-    zh = f"你的分解在 {line.name} 处出错：你写的是 {got_text}，应为 {_show(line)}。"
+    zh = f"你的分解在 {line.title('zh')} 处出错：你写的是 {got_text}，应为 {_show(line)}。"
     each = line.each or line.value
     if line.times > 1 and close(float(got), each):
         en += f" {got_text} is one instance; there are {line.times}."

@@ -24,6 +24,15 @@ GROUP_TITLES = {
     "head": "Head",
     "layer": "Layer",
 }
+GROUP_TITLES_ZH = {
+    "embeddings": "嵌入层",
+    "encoder": "编码器层",
+    "decoder": "解码器层",
+    "final": "最后的归一化",
+    "pooler": "Pooler",
+    "head": "输出头",
+    "layer": "该层",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,16 +78,33 @@ class Component:
         return self.count * self.times
 
 
-
-def component(key: str, name: str, formula: str, symbols: Mapping[str, int], *,
-              repeat: str = "1", matmul: str | None = None, trainable: bool = True,
-              note: str = "", in_layer: bool | None = None,
-              uses: str | None = None) -> Component:
+def component(
+    key: str,
+    name: str,
+    formula: str,
+    symbols: Mapping[str, int],
+    *,
+    repeat: str = "1",
+    matmul: str | None = None,
+    trainable: bool = True,
+    note: str = "",
+    in_layer: bool | None = None,
+    uses: str | None = None,
+) -> Component:
     """A component whose count and multiplicity are its formulas evaluated on `symbols`."""
-    return Component(key=key, name=name, formula=formula, count=evaluate(formula, symbols),
-                     repeat=repeat, times=evaluate(repeat, symbols), matmul=matmul,
-                     trainable=trainable, note=note,
-                     in_layer=repeat != "1" if in_layer is None else in_layer, uses=uses)
+    return Component(
+        key=key,
+        name=name,
+        formula=formula,
+        count=evaluate(formula, symbols),
+        repeat=repeat,
+        times=evaluate(repeat, symbols),
+        matmul=matmul,
+        trainable=trainable,
+        note=note,
+        in_layer=repeat != "1" if in_layer is None else in_layer,
+        uses=uses,
+    )
 
 
 @dataclass(frozen=True)
@@ -139,8 +165,9 @@ class Breakdown:
     def find(self, key: str) -> Component | None:
         return next((c for c in self.components if c.key == key), None)
 
-    def polynomial(self, components: list[Component] | None = None, *,
-                   with_repeat: bool = True) -> Polynomial:
+    def polynomial(
+        self, components: list[Component] | None = None, *, with_repeat: bool = True
+    ) -> Polynomial:
         """The sum of the components' formulas (times their repeats) as a polynomial."""
         total = Polynomial.constant(0)
         for comp in self.components if components is None else components:

@@ -44,15 +44,18 @@ def matmul_polynomial(breakdown: Breakdown) -> Polynomial:
     total = Polynomial.constant(0)
     for comp in breakdown.components:
         if comp.matmul is not None:
-            total = total + Polynomial.parse(comp.matmul) * Polynomial.parse(comp.uses or
-                                                                             comp.repeat)
+            total = total + Polynomial.parse(comp.matmul) * Polynomial.parse(
+                comp.uses or comp.repeat
+            )
     return total
 
 
 def matmul_weights(breakdown: Breakdown) -> int:
-    return sum(evaluate(c.matmul, breakdown.symbols) * evaluate(c.uses or c.repeat,
-                                                                 breakdown.symbols)
-               for c in breakdown.components if c.matmul is not None)
+    return sum(
+        evaluate(c.matmul, breakdown.symbols) * evaluate(c.uses or c.repeat, breakdown.symbols)
+        for c in breakdown.components
+        if c.matmul is not None
+    )
 
 
 def attention_width(breakdown: Breakdown) -> tuple[str, int]:
@@ -65,8 +68,7 @@ def attention_width(breakdown: Breakdown) -> tuple[str, int]:
 
 def attention_blocks(breakdown: Breakdown) -> tuple[str, int]:
     """How many attention operations a token goes through (self and cross), in symbols."""
-    repeats = [c.uses or c.repeat for c in breakdown.components
-               if c.key.endswith((".qkv", ".q"))]
+    repeats = [c.uses or c.repeat for c in breakdown.components if c.key.endswith((".qkv", ".q"))]
     if not repeats:
         return "0", 0
     text = " + ".join(repeats)
@@ -83,21 +85,44 @@ def flops(breakdown: Breakdown, seq: int) -> list[CostLine]:
     forward = 2 * n_mm + attention
     factor = blocks_text if blocks_text.isidentifier() else f"({blocks_text})"
     return [
-        CostLine("flops.matmul_weights", "N_mm: weights multiplied per token", mm_formula,
-                 n_mm, "parameters"),
+        CostLine(
+            "flops.matmul_weights",
+            "N_mm: weights multiplied per token",
+            mm_formula,
+            n_mm,
+            "parameters",
+        ),
         CostLine("flops.matmul", "matmul term 2·N_mm", "2·N_mm", 2 * n_mm, "FLOPs"),
-        CostLine("flops.attention", f"attention term (n = {seq:,})",
-                 f"4·{factor}·n·{width_name}", attention, "FLOPs"),
+        CostLine(
+            "flops.attention",
+            f"attention term (n = {seq:,})",
+            f"4·{factor}·n·{width_name}",
+            attention,
+            "FLOPs",
+        ),
         CostLine("flops.forward", "forward per token", "2·N_mm + attention", forward, "FLOPs"),
-        CostLine("flops.training", "training per token (forward + backward)", "3 × forward",
-                 3 * forward, "FLOPs"),
+        CostLine(
+            "flops.training",
+            "training per token (forward + backward)",
+            "3 × forward",
+            3 * forward,
+            "FLOPs",
+        ),
     ]
 
 
 def weight_memory(breakdown: Breakdown) -> list[CostLine]:
     total = breakdown.total
-    return [CostLine(f"memory.weights.{dtype}", f"weights in {dtype}", f"{format_size(size)}·N",
-                     total * size, "bytes") for dtype, size in DTYPE_BYTES.items()]
+    return [
+        CostLine(
+            f"memory.weights.{dtype}",
+            f"weights in {dtype}",
+            f"{format_size(size)}·N",
+            total * size,
+            "bytes",
+        )
+        for dtype, size in DTYPE_BYTES.items()
+    ]
 
 
 def training_memory(breakdown: Breakdown) -> list[CostLine]:
@@ -105,10 +130,16 @@ def training_memory(breakdown: Breakdown) -> list[CostLine]:
     n, t = breakdown.total, breakdown.trainable
     frozen = "" if n == t else " (N_t: trainable)"
     return [
-        CostLine("memory.adam", f"Adam, fp32{frozen}", "4N + 4N_t + 8N_t",
-                 4 * n + 4 * t + 8 * t, "bytes"),
-        CostLine("memory.adam_mixed", f"Adam, mixed precision{frozen}",
-                 "2N + 2N_t + 4N_t + 8N_t", 2 * n + 2 * t + 4 * t + 8 * t, "bytes"),
+        CostLine(
+            "memory.adam", f"Adam, fp32{frozen}", "4N + 4N_t + 8N_t", 4 * n + 4 * t + 8 * t, "bytes"
+        ),
+        CostLine(
+            "memory.adam_mixed",
+            f"Adam, mixed precision{frozen}",
+            "2N + 2N_t + 4N_t + 8N_t",
+            2 * n + 2 * t + 4 * t + 8 * t,
+            "bytes",
+        ),
     ]
 
 
@@ -129,14 +160,25 @@ def kv_cache(breakdown: Breakdown, batch: int, context: int, dtype: str) -> list
     else:
         return []
     per_token = 2 * layers * width * size
-    lines = [CostLine("memory.kv_cache", f"KV cache, {dtype}, batch {batch}, context {context:,}",
-                      f"2·{layers_name}·b·n·{width_name}·{format_size(size)}",
-                      per_token * batch * context, "bytes")]
+    lines = [
+        CostLine(
+            "memory.kv_cache",
+            f"KV cache, {dtype}, batch {batch}, context {context:,}",
+            f"2·{layers_name}·b·n·{width_name}·{format_size(size)}",
+            per_token * batch * context,
+            "bytes",
+        )
+    ]
     if breakdown.family in ("t5", "transformer"):
-        lines.append(CostLine("memory.kv_cache_cross",
-                              f"cross-attention K, V of {context:,} source tokens",
-                              f"2·{layers_name}·b·n_src·{width_name}·{format_size(size)}",
-                              per_token * batch * context, "bytes"))
+        lines.append(
+            CostLine(
+                "memory.kv_cache_cross",
+                f"cross-attention K, V of {context:,} source tokens",
+                f"2·{layers_name}·b·n_src·{width_name}·{format_size(size)}",
+                per_token * batch * context,
+                "bytes",
+            )
+        )
     return lines
 
 

@@ -123,8 +123,9 @@ class Polynomial:
         parts: list[str] = []
         for mono, coef in sorted(self.terms.items(), key=key):
             ordered = sorted(mono, key=lambda sp: rank.get(sp[0], len(rank)))
-            body = "·".join(s + (str(p).translate(SUPERSCRIPTS) if p != 1 else "")
-                            for s, p in ordered)
+            body = "·".join(
+                s + (str(p).translate(SUPERSCRIPTS) if p != 1 else "") for s, p in ordered
+            )
             magnitude = abs(coef)
             number = str(magnitude) if magnitude.denominator == 1 else f"({magnitude})"
             text = body if magnitude == 1 and body else (number + body if body else number)

@@ -67,25 +67,34 @@ PATCH = HParam("patch", "S", "patch side in pixels (ViT)")
 CHANNELS = HParam("channels", "C", "channels: image channels (ViT), features (BatchNorm)")
 CLASSES = HParam("classes", "K", "classes of a classification head (0: no head)", minimum=0)
 POOLER = HParam("pooler", None, "dense + tanh pooler on the first token", kind="bool")
-BIAS = HParam("bias", None, "biases in the linear layers (LayerNorm keeps its beta)",
-              kind="bool")
-LM_HEAD = HParam("lm_head", None, "language-model head: none, tied to the token embedding, "
-                 "or untied", kind="choice", choices=("none", "tied", "untied"))
-NSP = HParam("nsp", None, "next-sentence (NSP/SOP) classifier of the pre-training model",
-             kind="bool")
-TIED_EMBEDDINGS = HParam("tied_embeddings", None,
-                         "source and target share one embedding table (encoder-decoders)",
-                         kind="bool")
-GATED = HParam("gated", None, "gated FFN (T5 v1.1 gated-GELU: two input matrices)",
-               kind="bool")
-SINUSOIDAL = HParam("sinusoidal", None,
-                    "fixed sinusoidal position table (a frozen parameter in DistilBERT)",
-                    kind="bool")
+BIAS = HParam("bias", None, "biases in the linear layers (LayerNorm keeps its beta)", kind="bool")
+LM_HEAD = HParam(
+    "lm_head",
+    None,
+    "language-model head: none, tied to the token embedding, or untied",
+    kind="choice",
+    choices=("none", "tied", "untied"),
+)
+NSP = HParam(
+    "nsp", None, "next-sentence (NSP/SOP) classifier of the pre-training model", kind="bool"
+)
+TIED_EMBEDDINGS = HParam(
+    "tied_embeddings",
+    None,
+    "source and target share one embedding table (encoder-decoders)",
+    kind="bool",
+)
+GATED = HParam("gated", None, "gated FFN (T5 v1.1 gated-GELU: two input matrices)", kind="bool")
+SINUSOIDAL = HParam(
+    "sinusoidal",
+    None,
+    "fixed sinusoidal position table (a frozen parameter in DistilBERT)",
+    kind="bool",
+)
 # Single layers.
 INPUT = HParam("input", "I", "input features / channels / input size")
 OUTPUT = HParam("output", "O", "output features / channels")
-KERNEL = HParam("kernel", "K", "kernel size: 3, or 3x5 for a rectangular 2-d kernel",
-                kind="kernel")
+KERNEL = HParam("kernel", "K", "kernel size: 3, or 3x5 for a rectangular 2-d kernel", kind="kernel")
 GROUPS = HParam("groups", "G", "convolution groups")
 BIDIRECTIONAL = HParam("bidirectional", None, "a second, backward direction", kind="bool")
 KDIM = HParam("kdim", "K_d", "key input size of nn.MultiheadAttention (default: hidden)")
@@ -94,10 +103,38 @@ ADD_BIAS_KV = HParam("add_bias_kv", None, "learned bias_k and bias_v rows", kind
 AFFINE = HParam("affine", None, "learnable scale (and shift) of a norm", kind="bool")
 
 ALL_HPARAMS: tuple[HParam, ...] = (
-    VOCAB, POSITIONS, TOKEN_TYPES, HIDDEN, LAYERS, DECODER_LAYERS, HEADS, KV_HEADS, HEAD_DIM,
-    FFN, EMBEDDING_SIZE, BUCKETS, IMAGE, PATCH, CHANNELS, CLASSES, POOLER, BIAS, LM_HEAD, NSP,
-    TIED_EMBEDDINGS, GATED, SINUSOIDAL, INPUT, OUTPUT, KERNEL, GROUPS, BIDIRECTIONAL, KDIM,
-    VDIM, ADD_BIAS_KV, AFFINE,
+    VOCAB,
+    POSITIONS,
+    TOKEN_TYPES,
+    HIDDEN,
+    LAYERS,
+    DECODER_LAYERS,
+    HEADS,
+    KV_HEADS,
+    HEAD_DIM,
+    FFN,
+    EMBEDDING_SIZE,
+    BUCKETS,
+    IMAGE,
+    PATCH,
+    CHANNELS,
+    CLASSES,
+    POOLER,
+    BIAS,
+    LM_HEAD,
+    NSP,
+    TIED_EMBEDDINGS,
+    GATED,
+    SINUSOIDAL,
+    INPUT,
+    OUTPUT,
+    KERNEL,
+    GROUPS,
+    BIDIRECTIONAL,
+    KDIM,
+    VDIM,
+    ADD_BIAS_KV,
+    AFFINE,
 )
 HPARAMS_BY_NAME = {h.name: h for h in ALL_HPARAMS}
 
@@ -193,14 +230,13 @@ def _kernel(name: str, value: Any) -> tuple[int, ...]:
     else:
         raise ParamsError(f"{name} must be a size like 3 or 3x5, got {value!r}")
     if not 1 <= len(sizes) <= 2 or not all(isinstance(s, int) and s >= 1 for s in sizes):
-        raise ParamsError(f"{name} must be one or two positive sizes like 3 or 3x5, "
-                          f"got {value!r}")
+        raise ParamsError(f"{name} must be one or two positive sizes like 3 or 3x5, got {value!r}")
     return sizes
 
 
-def require_divisible(values: Mapping[str, Any], numerator: str, denominator: str,
-                      why: str) -> None:
+def require_divisible(
+    values: Mapping[str, Any], numerator: str, denominator: str, why: str
+) -> None:
     top, bottom = values.get(numerator), values.get(denominator)
     if isinstance(top, int) and isinstance(bottom, int) and bottom and top % bottom:
-        raise ParamsError(f"{numerator}={top} is not divisible by {denominator}={bottom} "
-                          f"({why})")
+        raise ParamsError(f"{numerator}={top} is not divisible by {denominator}={bottom} ({why})")

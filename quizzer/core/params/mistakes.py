@@ -53,6 +53,7 @@ def _toggle(name: str, when: object, to: object) -> SpecChange:
         if spec.family.param(name) is None or spec.values.get(name) != when:
             return None
         return spec.with_values(**{name: to})
+
     return change
 
 
@@ -62,6 +63,7 @@ def _drop(predicate: Callable[[str], bool]) -> BreakdownChange:
         if len(kept) == len(breakdown.components):
             return None
         return dataclasses.replace(breakdown, components=kept)
+
     return change
 
 
@@ -84,8 +86,11 @@ def _one_rnn_bias(breakdown: Breakdown) -> Breakdown | None:
     parts = []
     for comp in breakdown.components:
         formula = comp.formula.replace(" + 2*H", " + H")
-        parts.append(dataclasses.replace(comp, formula=formula,
-                                         count=evaluate_formula(formula, breakdown.symbols)))
+        parts.append(
+            dataclasses.replace(
+                comp, formula=formula, count=evaluate_formula(formula, breakdown.symbols)
+            )
+        )
     return dataclasses.replace(breakdown, components=tuple(parts))
 
 
@@ -93,8 +98,10 @@ def _albert_unshared(breakdown: Breakdown) -> Breakdown | None:
     if breakdown.family != "albert":
         return None
     layers = breakdown.symbols["L"]
-    parts = tuple(dataclasses.replace(c, repeat="L", times=layers) if c.in_layer else c
-                  for c in breakdown.components)
+    parts = tuple(
+        dataclasses.replace(c, repeat="L", times=layers) if c.in_layer else c
+        for c in breakdown.components
+    )
     return dataclasses.replace(breakdown, components=parts)
 
 
@@ -109,7 +116,9 @@ def _only(*whats: str) -> Callable[[ValueChange], ValueChange]:
     def wrap(change: ValueChange) -> ValueChange:
         def guarded(value: float, quantity: Quantity, breakdown: Breakdown) -> float | None:
             return change(value, quantity, breakdown) if quantity.what in whats else None
+
         return guarded
+
     return wrap
 
 
@@ -135,82 +144,147 @@ def _keys_only(value: float, quantity: Quantity, breakdown: Breakdown) -> float 
 
 
 VARIANTS: tuple[Variant, ...] = (
-    Variant("no-bias", LocalizedText(
-        "That is the count without the biases of the linear layers: each Linear(n→m) adds m.",
-        "这是不含线性层偏置的结果：每个 Linear(n→m) 还有 m 个偏置。"),
-        change_spec=_toggle("bias", True, False)),
-    Variant("one-layernorm", LocalizedText(
-        "That counts one LayerNorm per layer; each layer has two (after attention and after "
-        "the FFN), each with γ and β.",
-        "这是每层只算了一个 LayerNorm；实际每层有两个（注意力之后、FFN 之后），各有 γ 和 β。"),
-        change_breakdown=_layernorm_families(_drop(lambda key: key.endswith(".ffn_norm")))),
-    Variant("forgot-pooler", LocalizedText(
-        "That is the model without the pooler (a dense H→H layer with bias: H² + H).",
-        "这是不含 pooler 的结果（pooler 是 H→H 的全连接层加偏置：H² + H）。"),
-        change_spec=_toggle("pooler", True, False)),
-    Variant("added-pooler", LocalizedText(
-        "That includes a pooler (H² + H), which this model does not have.",
-        "你多算了 pooler（H² + H），这个模型没有它。"),
-        change_spec=_toggle("pooler", False, True)),
-    Variant("tied-head-twice", LocalizedText(
-        "That counts the tied LM head as new weights: it reuses the token embedding matrix, "
-        "so it adds nothing.",
-        "你把共享权重的 LM head 又算了一遍：它复用词嵌入矩阵，不增加参数。"),
-        change_spec=_toggle("lm_head", "tied", "untied")),
-    Variant("untied-head-missing", LocalizedText(
-        "That leaves out the untied LM head (H·V of its own).",
-        "你漏掉了不共享权重的 LM head（它自己有 H·V 个参数）。"),
-        change_spec=_toggle("lm_head", "untied", "none")),
-    Variant("gqa-ignored", LocalizedText(
-        "That gives K and V as many heads as Q; with grouped-query attention they have only "
-        "G key/value heads (2·H·G·D per layer, not 2·H·A·D).",
-        "你让 K、V 的头数和 Q 一样；分组查询注意力（GQA）中 K、V 只有 G 个头（每层 2·H·G·D，而不是 2·H·A·D）。"),
-        change_spec=_gqa_ignored),
-    Variant("one-rnn-bias", LocalizedText(
-        "That counts one bias vector per gate block; torch keeps two (b_ih and b_hh).",
-        "你每个门只算了一个偏置向量；torch 有两个（b_ih 和 b_hh）。"),
-        change_breakdown=_one_rnn_bias),
-    Variant("forgot-bidirectional", LocalizedText(
-        "That is one direction only; a bidirectional layer has a second, backward set of "
-        "weights, and the layers above it take 2H inputs.",
-        "这只是单向的结果；双向层还有一套反向的权重，且上层的输入是 2H 维。"),
-        change_spec=_toggle("bidirectional", True, False)),
-    Variant("groups-ignored", LocalizedText(
-        "That ignores the groups: each output channel sees only I/G input channels.",
-        "你忽略了分组：每个输出通道只连接 I/G 个输入通道。"),
-        change_spec=lambda s: (s.with_values(groups=1)
-                               if s.values.get("groups", 1) != 1 else None)),
-    Variant("albert-unshared", LocalizedText(
-        "That counts L separate layers; ALBERT's layers all share one set of weights.",
-        "你按 L 个独立的层计算了；ALBERT 的所有层共享同一套参数。"),
-        change_breakdown=_albert_unshared),
-    Variant("unit-confusion", LocalizedText(
-        "Check the unit: 1 GB = 10⁹ bytes, 1 GiB = 2³⁰ bytes (7.4% more).",
-        "注意单位：1 GB = 10⁹ 字节，1 GiB = 2³⁰ 字节（多 7.4%）。"),
-        change_value=_unit_confusion),
-    Variant("macs-not-flops", LocalizedText(
-        "That counts multiply-accumulates; one MAC is two FLOPs (a multiply and an add).",
-        "这是乘加次数（MAC）；一次乘加是两个 FLOP（一次乘法加一次加法）。"),
-        change_value=_macs),
-    Variant("no-attention-term", LocalizedText(
-        "That is only the 2N matmul term; the attention scores and the weighted sum add "
-        "4·n·d_attn per layer and token.",
-        "这只是 2N 的矩阵乘项；注意力分数和加权求和每层每个 token 还要 4·n·d_attn。"),
-        change_value=_no_attention),
-    Variant("forward-only", LocalizedText(
-        "That is the forward pass only; training adds the backward pass, about twice the "
-        "forward (≈ 3× in total).",
-        "这只是前向；训练还有反向传播，约为前向的两倍（总计约 3 倍）。"),
-        change_value=_forward_only),
-    Variant("kv-one-tensor", LocalizedText(
-        "That caches only one tensor; the cache holds both K and V (the factor 2).",
-        "你只算了一个张量；缓存里同时存 K 和 V（系数 2）。"),
-        change_value=_keys_only),
+    Variant(
+        "no-bias",
+        LocalizedText(
+            "That is the count without the biases of the linear layers: each Linear(n→m) adds m.",
+            "这是不含线性层偏置的结果：每个 Linear(n→m) 还有 m 个偏置。",
+        ),
+        change_spec=_toggle("bias", True, False),
+    ),
+    Variant(
+        "one-layernorm",
+        LocalizedText(
+            "That counts one LayerNorm per layer; each layer has two (after attention and after "
+            "the FFN), each with γ and β.",
+            "这是每层只算了一个 LayerNorm；实际每层有两个（注意力之后、FFN 之后），各有 γ 和 β。",
+        ),
+        change_breakdown=_layernorm_families(_drop(lambda key: key.endswith(".ffn_norm"))),
+    ),
+    Variant(
+        "forgot-pooler",
+        LocalizedText(
+            "That is the model without the pooler (a dense H→H layer with bias: H² + H).",
+            "这是不含 pooler 的结果（pooler 是 H→H 的全连接层加偏置：H² + H）。",
+        ),
+        change_spec=_toggle("pooler", True, False),
+    ),
+    Variant(
+        "added-pooler",
+        LocalizedText(
+            "That includes a pooler (H² + H), which this model does not have.",
+            "你多算了 pooler（H² + H），这个模型没有它。",
+        ),
+        change_spec=_toggle("pooler", False, True),
+    ),
+    Variant(
+        "tied-head-twice",
+        LocalizedText(
+            "That counts the tied LM head as new weights: it reuses the token embedding matrix, "
+            "so it adds nothing.",
+            "你把共享权重的 LM head 又算了一遍：它复用词嵌入矩阵，不增加参数。",
+        ),
+        change_spec=_toggle("lm_head", "tied", "untied"),
+    ),
+    Variant(
+        "untied-head-missing",
+        LocalizedText(
+            "That leaves out the untied LM head (H·V of its own).",
+            "你漏掉了不共享权重的 LM head（它自己有 H·V 个参数）。",
+        ),
+        change_spec=_toggle("lm_head", "untied", "none"),
+    ),
+    Variant(
+        "gqa-ignored",
+        LocalizedText(
+            "That gives K and V as many heads as Q; with grouped-query attention they have only "
+            "G key/value heads (2·H·G·D per layer, not 2·H·A·D).",
+            "你让 K、V 的头数和 Q 一样；分组查询注意力（GQA）中 K、V 只有 G 个头"
+            "（每层 2·H·G·D，而不是 2·H·A·D）。",
+        ),
+        change_spec=_gqa_ignored,
+    ),
+    Variant(
+        "one-rnn-bias",
+        LocalizedText(
+            "That counts one bias vector per gate block; torch keeps two (b_ih and b_hh).",
+            "你每个门只算了一个偏置向量；torch 有两个（b_ih 和 b_hh）。",
+        ),
+        change_breakdown=_one_rnn_bias,
+    ),
+    Variant(
+        "forgot-bidirectional",
+        LocalizedText(
+            "That is one direction only; a bidirectional layer has a second, backward set of "
+            "weights, and the layers above it take 2H inputs.",
+            "这只是单向的结果；双向层还有一套反向的权重，且上层的输入是 2H 维。",
+        ),
+        change_spec=_toggle("bidirectional", True, False),
+    ),
+    Variant(
+        "groups-ignored",
+        LocalizedText(
+            "That ignores the groups: each output channel sees only I/G input channels.",
+            "你忽略了分组：每个输出通道只连接 I/G 个输入通道。",
+        ),
+        change_spec=lambda s: s.with_values(groups=1) if s.values.get("groups", 1) != 1 else None,
+    ),
+    Variant(
+        "albert-unshared",
+        LocalizedText(
+            "That counts L separate layers; ALBERT's layers all share one set of weights.",
+            "你按 L 个独立的层计算了；ALBERT 的所有层共享同一套参数。",
+        ),
+        change_breakdown=_albert_unshared,
+    ),
+    Variant(
+        "unit-confusion",
+        LocalizedText(
+            "Check the unit: 1 GB = 10⁹ bytes, 1 GiB = 2³⁰ bytes (7.4% more).",
+            "注意单位：1 GB = 10⁹ 字节，1 GiB = 2³⁰ 字节（多 7.4%）。",
+        ),
+        change_value=_unit_confusion,
+    ),
+    Variant(
+        "macs-not-flops",
+        LocalizedText(
+            "That counts multiply-accumulates; one MAC is two FLOPs (a multiply and an add).",
+            "这是乘加次数（MAC）；一次乘加是两个 FLOP（一次乘法加一次加法）。",
+        ),
+        change_value=_macs,
+    ),
+    Variant(
+        "no-attention-term",
+        LocalizedText(
+            "That is only the 2N matmul term; the attention scores and the weighted sum add "
+            "4·n·d_attn per layer and token.",
+            "这只是 2N 的矩阵乘项；注意力分数和加权求和每层每个 token 还要 4·n·d_attn。",
+        ),
+        change_value=_no_attention,
+    ),
+    Variant(
+        "forward-only",
+        LocalizedText(
+            "That is the forward pass only; training adds the backward pass, about twice the "
+            "forward (≈ 3× in total).",
+            "这只是前向；训练还有反向传播，约为前向的两倍（总计约 3 倍）。",
+        ),
+        change_value=_forward_only,
+    ),
+    Variant(
+        "kv-one-tensor",
+        LocalizedText(
+            "That caches only one tensor; the cache holds both K and V (the factor 2).",
+            "你只算了一个张量；缓存里同时存 K 和 V（系数 2）。",
+        ),
+        change_value=_keys_only,
+    ),
 )
 
 
-def matching_variants(spec: ArchitectureSpec, quantity: Quantity, got: float,
-                      close: Callable[[float, float], bool]) -> list[Variant]:
+def matching_variants(
+    spec: ArchitectureSpec, quantity: Quantity, got: float, close: Callable[[float, float], bool]
+) -> list[Variant]:
     """The mistakes whose result equals the learner's (wrong) answer."""
     expected = evaluate(spec.family.build(spec), quantity).value
     found = []

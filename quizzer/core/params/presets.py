@@ -54,41 +54,87 @@ PRESETS = _presets(
     ("roberta-large", "roberta", BERT_LARGE, "RoBERTa-large"),
     ("albert-base", "albert", {}, "ALBERT-base v2: E=128, H=768, 12 shared layers"),
     ("albert-large", "albert", BERT_LARGE, "ALBERT-large v2: H=1024, 24 shared layers"),
-    ("albert-xlarge", "albert", {"hidden": 2048, "layers": 24, "heads": 16, "ffn": 8192},
-     "ALBERT-xlarge v2"),
-    ("albert-xxlarge", "albert", {"hidden": 4096, "layers": 12, "heads": 64, "ffn": 16384},
-     "ALBERT-xxlarge v2"),
+    (
+        "albert-xlarge",
+        "albert",
+        {"hidden": 2048, "layers": 24, "heads": 16, "ffn": 8192},
+        "ALBERT-xlarge v2",
+    ),
+    (
+        "albert-xxlarge",
+        "albert",
+        {"hidden": 4096, "layers": 12, "heads": 64, "ffn": 16384},
+        "ALBERT-xxlarge v2",
+    ),
     ("distilbert-base", "distilbert", {}, "DistilBERT-base uncased: 6 layers"),
     ("transformer-base", "transformer", {}, "Transformer base (Vaswani et al.): 6+6, d=512"),
-    ("transformer-big", "transformer", {"hidden": 1024, "heads": 16, "ffn": 4096},
-     "Transformer big: 6+6, d=1024"),
+    (
+        "transformer-big",
+        "transformer",
+        {"hidden": 1024, "heads": 16, "ffn": 4096},
+        "Transformer big: 6+6, d=1024",
+    ),
     ("gpt2", "gpt2", {}, "GPT-2 small (124M): L=12, H=768"),
     ("gpt2-small", "gpt2", {}, "same as gpt2"),
-    *[(f"gpt2-{size}", "gpt2", {"hidden": h, "layers": n, "heads": a, "ffn": 4 * h},
-       f"GPT-2 {size}: L={n}, H={h}") for size, (h, n, a) in GPT2_SIZES.items()],
+    *[
+        (
+            f"gpt2-{size}",
+            "gpt2",
+            {"hidden": h, "layers": n, "heads": a, "ffn": 4 * h},
+            f"GPT-2 {size}: L={n}, H={h}",
+        )
+        for size, (h, n, a) in GPT2_SIZES.items()
+    ],
     ("t5-small", "t5", {}, "T5 v1.0 small: 6+6 layers, H=512, tied head"),
-    ("t5-base", "t5", {"hidden": 768, "layers": 12, "heads": 12, "ffn": 3072},
-     "T5 v1.0 base: 12+12 layers, H=768, tied head"),
-    ("t5-v1_1-small", "t5", {"hidden": 512, "layers": 8, "heads": 6, "ffn": 1024,
-                             "gated": True, "lm_head": "untied"},
-     "T5 v1.1 small: gated-GELU FFN, untied head"),
-    ("t5-v1_1-base", "t5", {"hidden": 768, "layers": 12, "heads": 12, "ffn": 2048,
-                            "gated": True, "lm_head": "untied"},
-     "T5 v1.1 base: gated-GELU FFN, untied head"),
+    (
+        "t5-base",
+        "t5",
+        {"hidden": 768, "layers": 12, "heads": 12, "ffn": 3072},
+        "T5 v1.0 base: 12+12 layers, H=768, tied head",
+    ),
+    (
+        "t5-v1_1-small",
+        "t5",
+        {"hidden": 512, "layers": 8, "heads": 6, "ffn": 1024, "gated": True, "lm_head": "untied"},
+        "T5 v1.1 small: gated-GELU FFN, untied head",
+    ),
+    (
+        "t5-v1_1-base",
+        "t5",
+        {"hidden": 768, "layers": 12, "heads": 12, "ffn": 2048, "gated": True, "lm_head": "untied"},
+        "T5 v1.1 base: gated-GELU FFN, untied head",
+    ),
     ("llama-7b", "llama", {}, "LLaMA-1 7B: L=32, H=4096, F=11,008, V=32,000"),
     ("llama-2-7b", "llama", {}, "Llama-2 7B (same shapes as LLaMA-1 7B)"),
-    ("llama-2-13b", "llama", {"hidden": 5120, "layers": 40, "heads": 40, "ffn": 13824},
-     "Llama-2 13B"),
+    (
+        "llama-2-13b",
+        "llama",
+        {"hidden": 5120, "layers": 40, "heads": 40, "ffn": 13824},
+        "Llama-2 13B",
+    ),
     ("llama-2-70b", "llama", LLAMA2_70B, "Llama-2 70B: 80 layers, GQA with 8 KV heads"),
-    ("llama-3-8b", "llama", {"vocab": 128256, "kv_heads": 8, "ffn": 14336},
-     "Llama-3 8B: V=128,256, GQA with 8 KV heads"),
+    (
+        "llama-3-8b",
+        "llama",
+        {"vocab": 128256, "kv_heads": 8, "ffn": 14336},
+        "Llama-3 8B: V=128,256, GQA with 8 KV heads",
+    ),
     ("llama-3-70b", "llama", {**LLAMA2_70B, "vocab": 128256}, "Llama-3 70B"),
     ("vit-base-16", "vit", {}, "ViT-Base/16 at 224×224 (ViTModel, with pooler)"),
-    ("vit-large-16", "vit", {"hidden": 1024, "layers": 24, "heads": 16, "ffn": 4096},
-     "ViT-Large/16 at 224×224 (ViTModel, with pooler)"),
+    (
+        "vit-large-16",
+        "vit",
+        {"hidden": 1024, "layers": 24, "heads": 16, "ffn": 4096},
+        "ViT-Large/16 at 224×224 (ViTModel, with pooler)",
+    ),
 )
-ALIASES = {"gpt-2": "gpt2", "vit-b-16": "vit-base-16",
-           "vit-base": "vit-base-16", "llama2-7b": "llama-2-7b", "llama3-8b": "llama-3-8b"}
+ALIASES = {
+    "gpt-2": "gpt2",
+    "vit-b-16": "vit-base-16",
+    "vit-base": "vit-base-16",
+    "llama2-7b": "llama-2-7b",
+    "llama3-8b": "llama-3-8b",
+}
 
 
 def known_names() -> list[str]:
@@ -103,8 +149,9 @@ def family_of(target: str) -> Family | None:
     return MODEL_FAMILIES.get(name) or LAYERS.get(LAYER_ALIASES.get(name, name))
 
 
-def resolve(target: str, overrides: Mapping[str, Any] | None = None, *,
-            where: str = "") -> ArchitectureSpec:
+def resolve(
+    target: str, overrides: Mapping[str, Any] | None = None, *, where: str = ""
+) -> ArchitectureSpec:
     """A preset or family name plus overrides -> a validated spec.
 
     Args:
@@ -131,19 +178,22 @@ def resolve(target: str, overrides: Mapping[str, Any] | None = None, *,
     else:
         near = closest_names(name, [*known_names(), *LAYERS])
         hint = f" Did you mean: {', '.join(near)}?" if near else ""
-        raise ParamsError(f"unknown model {target!r}.{hint} (`quizzer params --list` shows "
-                          "the presets)")
+        raise ParamsError(
+            f"unknown model {target!r}.{hint} (`quizzer params --list` shows the presets)"
+        )
     return build_spec(family, base, given, label, where)
 
 
-def build_spec(family: Family, base: Mapping[str, Any], given: Mapping[str, Any], label: str,
-               where: str = "") -> ArchitectureSpec:
+def build_spec(
+    family: Family, base: Mapping[str, Any], given: Mapping[str, Any], label: str, where: str = ""
+) -> ArchitectureSpec:
     allowed = {p.name: p for p in family.params}
     for key in given:
         if key not in allowed:
             options = ", ".join(p.name for p in family.params)
-            raise ParamsError(f"{where}{key} does not apply to {family.name} "
-                              f"(its options: {options})")
+            raise ParamsError(
+                f"{where}{key} does not apply to {family.name} (its options: {options})"
+            )
     values: dict[str, Any] = {}
     for param in family.params:
         value = given.get(param.name, base.get(param.name))

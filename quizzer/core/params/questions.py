@@ -26,7 +26,7 @@ from quizzer.core.params.answers import ParsedAnswer, find_divergence, parse_ans
 from quizzer.core.params.hparams import ArchitectureSpec, ParamsError
 from quizzer.core.params.mistakes import matching_variants
 from quizzer.core.params.presets import family_of, resolve
-from quizzer.core.params.quantity import FLOP_UNITS, Quantity, Result, evaluate
+from quizzer.core.params.quantity import FLOP_UNITS, SETTINGS, Quantity, Result, evaluate
 from quizzer.core.text import LocalizedText
 from quizzer.errors import AnswerError
 
@@ -56,8 +56,15 @@ class Drill:
 
     def placeholders(self) -> dict[str, Any]:
         q = self.quantity
-        return {**self.spec.values, **self.drawn, "seq": q.seq, "batch": q.batch,
-                "context": q.context, "dtype": q.dtype, "unit": q.unit}
+        return {
+            **self.spec.values,
+            **self.drawn,
+            "seq": q.seq,
+            "batch": q.batch,
+            "context": q.context,
+            "dtype": q.dtype,
+            "unit": q.unit,
+        }
 
     def close(self, got: float, want: float) -> bool:
         return abs(got - want) <= max(self.abs, self.rel * abs(want))
@@ -117,14 +124,22 @@ def make_drill(answer: Mapping[str, Any], question_id: str, seed: int | None) ->
 
 def _build_drill(answer: Mapping[str, Any], drawn: Mapping[str, Any]) -> Drill:
     spec = parse_architecture(answer["architecture"], drawn, "architecture")
-    quantity = Quantity.parse(answer.get("count", "total"))
+    quantity = Quantity.parse(answer.get("count", "total"), drawn)
     other = None
     compare = answer.get("compare")
     if compare is not None:
-        other_spec = parse_architecture(compare.get("architecture", answer["architecture"]),
-                                        drawn, "compare.architecture")
-        other_quantity = Quantity.parse(compare.get("count", answer.get("count", "total")))
+        other_spec = parse_architecture(
+            compare.get("architecture", answer["architecture"]), drawn, "compare.architecture"
+        )
+        other_quantity = Quantity.parse(compare.get("count", answer.get("count", "total")), drawn)
         other = (str(compare.get("op", "minus")), other_spec, other_quantity)
+    families = [spec.family] + ([other[1].family] if other else [])
+    for name in drawn:
+        if name not in SETTINGS and not any(f.param(name) for f in families):
+            raise ParamsError(
+                f"ranges.{name} is neither a hyperparameter of "
+                f"{spec.family.name} nor one of {', '.join(SETTINGS)}"
+            )
     tolerance = answer.get("tolerance") or {}
     exact = quantity.exact and (other is None or other[0] == "minus")
     rel = float(tolerance.get("rel", 0.0 if exact else DEFAULT_REL))
@@ -151,44 +166,58 @@ def grade_params_question(question: Question, answer: Any, env: GradingEnv) -> V
     drill = make_drill(question.answer, question.id, seed)
     result = drill.result()
     allow_suffix = drill.quantity.unit in ("parameters", "FLOPs", "bytes") and (
-        drill.rel > 0 or drill.abs > 0)
+        drill.rel > 0 or drill.abs > 0
+    )
     if isinstance(given, int | float) and not isinstance(given, bool):
         parsed = ParsedAnswer(Fraction(given))
     else:
-        parsed = parse_answer(str(given), allow_suffix=allow_suffix,
-                              unit_words=unit_words(drill))
+        parsed = parse_answer(str(given), allow_suffix=allow_suffix, unit_words=unit_words(drill))
     got = float(parsed.value)
     ok = _equal(parsed.value, result.value, drill)
     feedback: list[LocalizedText] = []
     details: dict[str, Any] = {
-        "got": got, "expected": result.value, "unit": result.unit, "seed": seed,
-        "hyperparameters": dict(drill.spec.values), "drawn": dict(drill.drawn),
-        "lines": [{"name": x.name, "formula": x.formula, "value": x.value}
-                  for x in (result.coarse or result.fine)],
+        "got": got,
+        "expected": result.value,
+        "unit": result.unit,
+        "seed": seed,
+        "hyperparameters": dict(drill.spec.values),
+        "drawn": dict(drill.drawn),
+        "lines": [
+            {"name": x.name, "formula": x.formula, "value": x.value}
+            for x in (result.coarse or result.fine)
+        ],
     }
     if parsed.claimed_total and not drill.close(float(parsed.breakdown_sum), got):
-        feedback.append(LocalizedText(
-            f"Your terms add up to {_fmt(float(parsed.breakdown_sum))}, not {_fmt(got)}.",
-            f"你的各项之和是 {_fmt(float(parsed.breakdown_sum))}，不是 {_fmt(got)}。"))
+        feedback.append(
+            LocalizedText(
+                f"Your terms add up to {_fmt(float(parsed.breakdown_sum))}, not {_fmt(got)}.",
+                f"你的各项之和是 {_fmt(float(parsed.breakdown_sum))}，不是 {_fmt(got)}。",
+            )
+        )
     if not ok:
         feedback.extend(mistake_feedback(question, lambda m: _matches(m, got, drill)))
-        variants = [] if drill.other else matching_variants(drill.spec, drill.quantity, got,
-                                                            drill.close)
+        variants = (
+            [] if drill.other else matching_variants(drill.spec, drill.quantity, got, drill.close)
+        )
         feedback.extend(v.feedback for v in variants)
         details["mistakes"] = [v.id for v in variants]
         if len(parsed.terms) > 1:
-            divergence = find_divergence(parsed.terms, [result.coarse, result.fine],
-                                         drill.close)
+            divergence = find_divergence(parsed.terms, [result.coarse, result.fine], drill.close)
             if divergence is not None:
                 feedback.append(divergence.feedback)
-                details["diverged"] = {"line": divergence.line.name,
-                                       "formula": divergence.line.formula,
-                                       "expected": divergence.line.value,
-                                       "got": None if divergence.got is None
-                                       else float(divergence.got)}
-    return verdict(Outcome.CORRECT if ok else Outcome.INCORRECT, *feedback,
-                   interpreted=_interpretation(parsed, drill),
-                   expected=_expected_text(result, drill), details=details)
+                details["diverged"] = {
+                    "line": divergence.line.name,
+                    "formula": divergence.line.formula,
+                    "expected": divergence.line.value,
+                    "got": None if divergence.got is None else float(divergence.got),
+                }
+    return verdict(
+        Outcome.CORRECT if ok else Outcome.INCORRECT,
+        *feedback,
+        interpreted=_interpretation(parsed, drill),
+        expected=_expected_text(result, drill),
+        details=details,
+    )
 
 
 def _equal(got: Fraction, want: float, drill: Drill) -> bool:
@@ -215,8 +244,10 @@ def _fmt(value: float, drill: Drill | None = None) -> str:
         return f"{value:.6g}"
     for digits in range(3, 13):  # as few digits as the tolerance allows
         text = f"{value:.{digits}g}"
-        if drill.close(float(text), value) and abs(float(text) - value) <= drill.rel * abs(
-                value) / 10 + drill.abs / 10:
+        if (
+            drill.close(float(text), value)
+            and abs(float(text) - value) <= drill.rel * abs(value) / 10 + drill.abs / 10
+        ):
             return text
     return f"{value:.12g}"
 

@@ -19,8 +19,13 @@ if TYPE_CHECKING:
     from quizzer.core.params.symbolic import SymbolicTotal
     from quizzer.core.params.verify import Verification
 
-STYLES = {"group": "bold", "repeat": "italic", "buffer": "dim", "total": "bold",
-          "trainable": "bold"}
+STYLES = {
+    "group": "bold",
+    "repeat": "italic",
+    "buffer": "dim",
+    "total": "bold",
+    "trainable": "bold",
+}
 
 
 @dataclass
@@ -56,8 +61,12 @@ def breakdown_table(b: Breakdown) -> RenderableType:
 
     layered = any(c.in_layer and c.times > 1 for c in b.components)
     caption = "Per-layer rows count one layer; their share counts all layers." if layered else ""
-    table = Table(title=Text(f"{b.label}: {b.description}"), title_justify="left",
-                  caption=Text(caption) if caption else None, caption_justify="left")
+    table = Table(
+        title=Text(f"{b.label}: {b.description}"),
+        title_justify="left",
+        caption=Text(caption) if caption else None,
+        caption_justify="left",
+    )
     table.add_column("component")
     table.add_column("formula")
     table.add_column("count", justify="right")
@@ -93,26 +102,40 @@ def verification_table(v: Verification) -> RenderableType:
     from rich.text import Text
 
     verdict = "✓ every component matches" if v.ok else "✗ mismatch"
-    table = Table(title=Text(f"torch (meta device): {verdict}; built in "
-                             f"{v.build_seconds * 1000:.1f} ms after a "
-                             f"{v.import_seconds:.2f} s torch import"), title_justify="left")
+    table = Table(
+        title=Text(
+            f"torch (meta device): {verdict}; built in "
+            f"{v.build_seconds * 1000:.1f} ms after a "
+            f"{v.import_seconds:.2f} s torch import"
+        ),
+        title_justify="left",
+    )
     for name in ("component", "formula", "torch", ""):
         table.add_column(name, justify="right" if name in ("formula", "torch") else "left")
     for check in v.checks:
         mark = "✓" if check.ok else f"✗ {check.actual - check.expected:+,}"
-        table.add_row(Text(check.name), Text(group_digits(check.expected)),
-                      Text(group_digits(check.actual)),
-                      Text(mark, style="green" if check.ok else "red"))
-    for label, want, got in (("total (model.parameters())", v.total_expected, v.total_actual),
-                             ("trainable", v.trainable_expected, v.trainable_actual),
-                             ("buffers", v.buffers_expected, v.buffers_actual)):
+        table.add_row(
+            Text(check.name),
+            Text(group_digits(check.expected)),
+            Text(group_digits(check.actual)),
+            Text(mark, style="green" if check.ok else "red"),
+        )
+    for label, want, got in (
+        ("total (model.parameters())", v.total_expected, v.total_actual),
+        ("trainable", v.trainable_expected, v.trainable_actual),
+        ("buffers", v.buffers_expected, v.buffers_actual),
+    ):
         ok = want == got
-        table.add_row(Text(label, style="bold"), Text(group_digits(want)),
-                      Text(group_digits(got)),
-                      Text("✓" if ok else f"✗ {got - want:+,}", style="green" if ok else "red"))
+        table.add_row(
+            Text(label, style="bold"),
+            Text(group_digits(want)),
+            Text(group_digits(got)),
+            Text("✓" if ok else f"✗ {got - want:+,}", style="green" if ok else "red"),
+        )
     for name in v.unmatched:
-        table.add_row(Text(f"{name}: in torch, in no formula"), Text(""), Text(""),
-                      Text("✗", style="red"))
+        table.add_row(
+            Text(f"{name}: in torch, in no formula"), Text(""), Text(""), Text("✗", style="red")
+        )
     return table
 
 
@@ -124,14 +147,22 @@ def renderables(b: Breakdown, extras: Extras) -> list[RenderableType]:
     if extras.symbolic is not None:
         s = extras.symbolic
         mark = "✓ equals" if s.matches else "✗ differs from"
-        out.append(Text(f"SymPy: total = {s.grouped}\n       = {s.expression}\n"
-                        f"       = {group_digits(s.value)} ({mark} the numeric total "
-                        f"{group_digits(b.total)})"))
+        out.append(
+            Text(
+                f"SymPy: total = {s.grouped}\n       = {s.expression}\n"
+                f"       = {group_digits(s.value)} ({mark} the numeric total "
+                f"{group_digits(b.total)})"
+            )
+        )
     if extras.flops is not None:
         out.append(_cost_table(f"FLOPs per token (n = {extras.seq:,})", extras.flops))
     if extras.memory is not None:
-        out.append(_cost_table(f"Memory (1 GB = {GB:.0e} bytes, 1 GiB = {GIB:,} bytes; Adam "
-                               "without activations)", extras.memory))
+        out.append(
+            _cost_table(
+                f"Memory (1 GB = {GB:.0e} bytes, 1 GiB = {GIB:,} bytes; Adam without activations)",
+                extras.memory,
+            )
+        )
     if extras.verification is not None:
         out.append(verification_table(extras.verification))
     if extras.explanation is not None:
@@ -145,19 +176,29 @@ def document(b: Breakdown, extras: Extras) -> dict[str, Any]:
         doc["notes"] = extras.notes
     if extras.symbolic is not None:
         s = extras.symbolic
-        doc["symbolic"] = {"expression": s.expression, "grouped": s.grouped, "value": s.value,
-                           "matches": s.matches}
+        doc["symbolic"] = {
+            "expression": s.expression,
+            "grouped": s.grouped,
+            "value": s.value,
+            "matches": s.matches,
+        }
     if extras.flops is not None:
         doc["flops"] = {"seq": extras.seq, "lines": cost_json(extras.flops)}
     if extras.memory is not None:
-        doc["memory"] = {"batch": extras.batch, "context": extras.context,
-                         "kv_dtype": extras.kv_dtype, "lines": cost_json(extras.memory)}
+        doc["memory"] = {
+            "batch": extras.batch,
+            "context": extras.context,
+            "kv_dtype": extras.kv_dtype,
+            "lines": cost_json(extras.memory),
+        }
     if extras.verification is not None:
         v = extras.verification
         doc["verify"] = {
             "ok": v.ok,
-            "components": [{"key": c.key, "expected": c.expected, "torch": c.actual,
-                            "ok": c.ok} for c in v.checks],
+            "components": [
+                {"key": c.key, "expected": c.expected, "torch": c.actual, "ok": c.ok}
+                for c in v.checks
+            ],
             "total": {"expected": v.total_expected, "torch": v.total_actual},
             "trainable": {"expected": v.trainable_expected, "torch": v.trainable_actual},
             "buffers": {"expected": v.buffers_expected, "torch": v.buffers_actual},
@@ -174,8 +215,10 @@ def presets_document() -> dict[str, Any]:
     from quizzer.core.params.presets import LAYERS, MODEL_FAMILIES, PRESETS, count
 
     return {
-        "presets": [{"name": p.name, "family": p.family, "summary": p.summary,
-                     "total": count(p.name).total} for p in PRESETS.values()],
+        "presets": [
+            {"name": p.name, "family": p.family, "summary": p.summary, "total": count(p.name).total}
+            for p in PRESETS.values()
+        ],
         "families": {f.name: f.description for f in MODEL_FAMILIES.values()},
         "layers": {f.name: f.description for f in LAYERS.values()},
     }
@@ -191,8 +234,9 @@ def presets_table() -> RenderableType:
     for name in ("preset", "family", "parameters", "what"):
         table.add_column(name, justify="right" if name == "parameters" else "left")
     for p in doc["presets"]:
-        table.add_row(Text(p["name"]), Text(p["family"]), Text(group_digits(p["total"])),
-                      Text(p["summary"]))
+        table.add_row(
+            Text(p["name"]), Text(p["family"]), Text(group_digits(p["total"])), Text(p["summary"])
+        )
     families = Table(title="Families (use with --hidden, --layers, ...)", title_justify="left")
     families.add_column("family")
     families.add_column("what it matches")

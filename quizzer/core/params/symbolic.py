@@ -31,8 +31,9 @@ def symbolic_total(breakdown: Breakdown) -> SymbolicTotal:
     table = {name: sympy.Symbol(name, positive=True, integer=True) for name in names}
     total = sympy.Integer(0)
     for comp in breakdown.components:
-        total += sympy.sympify(comp.formula, locals=table) * sympy.sympify(comp.repeat,
-                                                                          locals=table)
+        total += sympy.sympify(comp.formula, locals=table) * sympy.sympify(
+            comp.repeat, locals=table
+        )
     expanded = sympy.expand(total)
     layer_symbols = [table[s] for s in ("L", "L_d") if s in table]
     grouped = sympy.collect(expanded, layer_symbols) if layer_symbols else expanded
@@ -49,5 +50,6 @@ def symbolic_total(breakdown: Breakdown) -> SymbolicTotal:
 def _names(formula: str) -> set[str]:
     import ast
 
-    return {node.id for node in ast.walk(ast.parse(formula, mode="eval"))
-            if isinstance(node, ast.Name)}
+    return {
+        node.id for node in ast.walk(ast.parse(formula, mode="eval")) if isinstance(node, ast.Name)
+    }

@@ -30,23 +30,31 @@ def embedding(nn: Any, v: Values) -> tuple[Any, Parts]:
 
 def conv(kind: str) -> Callable[[Any, Values], tuple[Any, Parts]]:
     def build(nn: Any, v: Values) -> tuple[Any, Parts]:
-        cls = {"conv1d": nn.Conv1d, "conv2d": nn.Conv2d,
-               "convtranspose2d": nn.ConvTranspose2d}[kind]
+        cls = {"conv1d": nn.Conv1d, "conv2d": nn.Conv2d, "convtranspose2d": nn.ConvTranspose2d}[
+            kind
+        ]
         kernel = tuple(v["kernel"])
         if kind == "conv1d":
             size: Any = kernel[0]
         else:
             size = kernel if len(kernel) == 2 else (kernel[0], kernel[0])
-        return _weight_and_bias(cls(v["input"], v["output"], size, groups=v["groups"],
-                                    bias=v["bias"]))
+        return _weight_and_bias(
+            cls(v["input"], v["output"], size, groups=v["groups"], bias=v["bias"])
+        )
+
     return build
 
 
 def recurrent(kind: str) -> Callable[[Any, Values], tuple[Any, Parts]]:
     def build(nn: Any, v: Values) -> tuple[Any, Parts]:
         cls = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[kind]
-        module = cls(v["input"], v["hidden"], num_layers=v["layers"], bias=v["bias"],
-                     bidirectional=v["bidirectional"])
+        module = cls(
+            v["input"],
+            v["hidden"],
+            num_layers=v["layers"],
+            bias=v["bias"],
+            bidirectional=v["bidirectional"],
+        )
         parts: Parts = {}
         for name, param in module.named_parameters():
             # torch names them weight_ih_l0, bias_hh_l1_reverse, ...: the layer index says
@@ -54,6 +62,7 @@ def recurrent(kind: str) -> Callable[[Any, Values], tuple[Any, Parts]]:
             first = name.endswith(("_l0", "_l0_reverse"))
             parts.setdefault("layer.first" if first else "layer.upper", []).append(param)
         return module, parts
+
     return build
 
 
@@ -85,12 +94,24 @@ def _affine_parts(module: Any) -> Parts:
 
 
 def mha(nn: Any, v: Values) -> tuple[Any, Parts]:
-    module = nn.MultiheadAttention(v["hidden"], v["heads"], bias=v["bias"],
-                                   add_bias_kv=v["add_bias_kv"], kdim=v["kdim"], vdim=v["vdim"])
-    projections = [module.in_proj_weight, module.q_proj_weight, module.k_proj_weight,
-                   module.v_proj_weight]
-    parts: Parts = {"layer.in_proj": [p for p in projections if p is not None],
-                    "layer.out_proj": list(module.out_proj.parameters())}
+    module = nn.MultiheadAttention(
+        v["hidden"],
+        v["heads"],
+        bias=v["bias"],
+        add_bias_kv=v["add_bias_kv"],
+        kdim=v["kdim"],
+        vdim=v["vdim"],
+    )
+    projections = [
+        module.in_proj_weight,
+        module.q_proj_weight,
+        module.k_proj_weight,
+        module.v_proj_weight,
+    ]
+    parts: Parts = {
+        "layer.in_proj": [p for p in projections if p is not None],
+        "layer.out_proj": list(module.out_proj.parameters()),
+    }
     if module.in_proj_bias is not None:
         parts["layer.in_bias"] = [module.in_proj_bias]
     if module.bias_k is not None:

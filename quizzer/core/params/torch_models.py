@@ -35,7 +35,7 @@ def bert_like(nn: Any, v: Values, family: str) -> tuple[Any, Parts]:
 
     hidden, bias = v["hidden"], v["bias"]
     width = v.get("embedding_size") or hidden
-    model, parts = nn.Module(), {}
+    model, parts = nn.Module(), Parts()
     model.word = nn.Embedding(v["vocab"], width)
     model.position = nn.Embedding(v["positions"], width)
     if v.get("sinusoidal"):
@@ -52,16 +52,18 @@ def bert_like(nn: Any, v: Values, family: str) -> tuple[Any, Parts]:
         _add(parts, "embeddings.projection", model.mapping)
 
     def make_layer() -> Any:
-        return nn.ModuleDict({
-            "query": nn.Linear(hidden, hidden, bias=bias),
-            "key": nn.Linear(hidden, hidden, bias=bias),
-            "value": nn.Linear(hidden, hidden, bias=bias),
-            "output": nn.Linear(hidden, hidden, bias=bias),
-            "attention_norm": nn.LayerNorm(hidden),
-            "intermediate": nn.Linear(hidden, v["ffn"], bias=bias),
-            "ffn_output": nn.Linear(v["ffn"], hidden, bias=bias),
-            "output_norm": nn.LayerNorm(hidden),
-        })
+        return nn.ModuleDict(
+            {
+                "query": nn.Linear(hidden, hidden, bias=bias),
+                "key": nn.Linear(hidden, hidden, bias=bias),
+                "value": nn.Linear(hidden, hidden, bias=bias),
+                "output": nn.Linear(hidden, hidden, bias=bias),
+                "attention_norm": nn.LayerNorm(hidden),
+                "intermediate": nn.Linear(hidden, v["ffn"], bias=bias),
+                "ffn_output": nn.Linear(v["ffn"], hidden, bias=bias),
+                "output_norm": nn.LayerNorm(hidden),
+            }
+        )
 
     if family == "albert":  # one set of weights applied by every layer
         shared = make_layer()
@@ -105,23 +107,28 @@ def vit(nn: Any, v: Values) -> tuple[Any, Parts]:
 
     hidden, bias = v["hidden"], v["bias"]
     patches = (v["image"] // v["patch"]) ** 2
-    model, parts = nn.Module(), {}
+    model, parts = nn.Module(), Parts()
     model.patch = nn.Conv2d(v["channels"], hidden, v["patch"], stride=v["patch"], bias=bias)
     model.cls = nn.Parameter(torch.empty(1, 1, hidden))
     model.position = nn.Parameter(torch.empty(1, patches + 1, hidden))
     _add(parts, "embeddings.patch", model.patch)
     _add(parts, "embeddings.cls", model.cls)
     _add(parts, "embeddings.position", model.position)
-    model.layers = nn.ModuleList(nn.ModuleDict({
-        "query": nn.Linear(hidden, hidden, bias=bias),
-        "key": nn.Linear(hidden, hidden, bias=bias),
-        "value": nn.Linear(hidden, hidden, bias=bias),
-        "output": nn.Linear(hidden, hidden, bias=bias),
-        "attention_norm": nn.LayerNorm(hidden),
-        "intermediate": nn.Linear(hidden, v["ffn"], bias=bias),
-        "ffn_output": nn.Linear(v["ffn"], hidden, bias=bias),
-        "output_norm": nn.LayerNorm(hidden),
-    }) for _ in range(v["layers"]))
+    model.layers = nn.ModuleList(
+        nn.ModuleDict(
+            {
+                "query": nn.Linear(hidden, hidden, bias=bias),
+                "key": nn.Linear(hidden, hidden, bias=bias),
+                "value": nn.Linear(hidden, hidden, bias=bias),
+                "output": nn.Linear(hidden, hidden, bias=bias),
+                "attention_norm": nn.LayerNorm(hidden),
+                "intermediate": nn.Linear(hidden, v["ffn"], bias=bias),
+                "ffn_output": nn.Linear(v["ffn"], hidden, bias=bias),
+                "output_norm": nn.LayerNorm(hidden),
+            }
+        )
+        for _ in range(v["layers"])
+    )
     _encoder_parts(parts, "encoder", model.layers)
     model.final_norm = nn.LayerNorm(hidden)
     _add(parts, "final.norm", model.final_norm)
@@ -136,16 +143,24 @@ def vit(nn: Any, v: Values) -> tuple[Any, Parts]:
 
 def gpt2(nn: Any, v: Values) -> tuple[Any, Parts]:
     hidden, ffn, bias = v["hidden"], v["ffn"], v["bias"]
-    model, parts = nn.Module(), {}
+    model, parts = nn.Module(), Parts()
     model.wte = nn.Embedding(v["vocab"], hidden)
     model.wpe = nn.Embedding(v["positions"], hidden)
     _add(parts, "embeddings.token", model.wte)
     _add(parts, "embeddings.position", model.wpe)
-    model.h = nn.ModuleList(nn.ModuleDict({
-        "ln_1": nn.LayerNorm(hidden), "c_attn": nn.Linear(hidden, 3 * hidden, bias=bias),
-        "c_proj": nn.Linear(hidden, hidden, bias=bias), "ln_2": nn.LayerNorm(hidden),
-        "c_fc": nn.Linear(hidden, ffn, bias=bias), "mlp_proj": nn.Linear(ffn, hidden, bias=bias),
-    }) for _ in range(v["layers"]))
+    model.h = nn.ModuleList(
+        nn.ModuleDict(
+            {
+                "ln_1": nn.LayerNorm(hidden),
+                "c_attn": nn.Linear(hidden, 3 * hidden, bias=bias),
+                "c_proj": nn.Linear(hidden, hidden, bias=bias),
+                "ln_2": nn.LayerNorm(hidden),
+                "c_fc": nn.Linear(hidden, ffn, bias=bias),
+                "mlp_proj": nn.Linear(ffn, hidden, bias=bias),
+            }
+        )
+        for _ in range(v["layers"])
+    )
     for block in model.h:
         _add(parts, "decoder.attention_norm", block["ln_1"])
         _add(parts, "decoder.qkv", block["c_attn"])
@@ -171,20 +186,25 @@ def _lm_head(nn: Any, model: Any, parts: Parts, v: Values, embedding: Any) -> No
 def llama(nn: Any, v: Values) -> tuple[Any, Parts]:
     hidden, ffn, bias = v["hidden"], v["ffn"], v["bias"]
     q_width, kv_width = v["heads"] * v["head_dim"], v["kv_heads"] * v["head_dim"]
-    model, parts = nn.Module(), {}
+    model, parts = nn.Module(), Parts()
     model.embed_tokens = nn.Embedding(v["vocab"], hidden)
     _add(parts, "embeddings.token", model.embed_tokens)
-    model.layers = nn.ModuleList(nn.ModuleDict({
-        "input_layernorm": _rms_norm(nn, hidden),
-        "q_proj": nn.Linear(hidden, q_width, bias=bias),
-        "k_proj": nn.Linear(hidden, kv_width, bias=bias),
-        "v_proj": nn.Linear(hidden, kv_width, bias=bias),
-        "o_proj": nn.Linear(q_width, hidden, bias=bias),
-        "post_attention_layernorm": _rms_norm(nn, hidden),
-        "gate_proj": nn.Linear(hidden, ffn, bias=bias),
-        "up_proj": nn.Linear(hidden, ffn, bias=bias),
-        "down_proj": nn.Linear(ffn, hidden, bias=bias),
-    }) for _ in range(v["layers"]))
+    model.layers = nn.ModuleList(
+        nn.ModuleDict(
+            {
+                "input_layernorm": _rms_norm(nn, hidden),
+                "q_proj": nn.Linear(hidden, q_width, bias=bias),
+                "k_proj": nn.Linear(hidden, kv_width, bias=bias),
+                "v_proj": nn.Linear(hidden, kv_width, bias=bias),
+                "o_proj": nn.Linear(q_width, hidden, bias=bias),
+                "post_attention_layernorm": _rms_norm(nn, hidden),
+                "gate_proj": nn.Linear(hidden, ffn, bias=bias),
+                "up_proj": nn.Linear(hidden, ffn, bias=bias),
+                "down_proj": nn.Linear(ffn, hidden, bias=bias),
+            }
+        )
+        for _ in range(v["layers"])
+    )
     for layer in model.layers:
         _add(parts, "decoder.attention_norm", layer["input_layernorm"])
         _add(parts, "decoder.q", layer["q_proj"])
@@ -201,7 +221,7 @@ def llama(nn: Any, v: Values) -> tuple[Any, Parts]:
 
 def transformer(nn: Any, v: Values) -> tuple[Any, Parts]:
     hidden, ffn, heads, bias = v["hidden"], v["ffn"], v["heads"], v["bias"]
-    model, parts = nn.Module(), {}
+    model, parts = nn.Module(), Parts()
     if v["tied_embeddings"]:
         model.embedding = nn.Embedding(v["vocab"], hidden)
         target = model.embedding
@@ -216,16 +236,35 @@ def transformer(nn: Any, v: Values) -> tuple[Any, Parts]:
         return nn.MultiheadAttention(hidden, heads, bias=bias)
 
     def ffn_pair() -> dict[str, Any]:
-        return {"linear1": nn.Linear(hidden, ffn, bias=bias),
-                "linear2": nn.Linear(ffn, hidden, bias=bias)}
+        return {
+            "linear1": nn.Linear(hidden, ffn, bias=bias),
+            "linear2": nn.Linear(ffn, hidden, bias=bias),
+        }
 
-    model.encoder = nn.ModuleList(nn.ModuleDict({
-        "self_attn": attention(), "norm1": nn.LayerNorm(hidden), **ffn_pair(),
-        "norm2": nn.LayerNorm(hidden)}) for _ in range(v["layers"]))
-    model.decoder = nn.ModuleList(nn.ModuleDict({
-        "self_attn": attention(), "norm1": nn.LayerNorm(hidden),
-        "cross_attn": attention(), "norm2": nn.LayerNorm(hidden), **ffn_pair(),
-        "norm3": nn.LayerNorm(hidden)}) for _ in range(v["decoder_layers"]))
+    model.encoder = nn.ModuleList(
+        nn.ModuleDict(
+            {
+                "self_attn": attention(),
+                "norm1": nn.LayerNorm(hidden),
+                **ffn_pair(),
+                "norm2": nn.LayerNorm(hidden),
+            }
+        )
+        for _ in range(v["layers"])
+    )
+    model.decoder = nn.ModuleList(
+        nn.ModuleDict(
+            {
+                "self_attn": attention(),
+                "norm1": nn.LayerNorm(hidden),
+                "cross_attn": attention(),
+                "norm2": nn.LayerNorm(hidden),
+                **ffn_pair(),
+                "norm3": nn.LayerNorm(hidden),
+            }
+        )
+        for _ in range(v["decoder_layers"])
+    )
     for layer in model.encoder:
         _mha_parts(parts, "encoder.qkv", "encoder.attention_output", layer["self_attn"])
         _add(parts, "encoder.attention_norm", layer["norm1"])
@@ -251,15 +290,19 @@ def _mha_parts(parts: Parts, qkv: str, output: str, mha: Any) -> None:
 
 def t5(nn: Any, v: Values) -> tuple[Any, Parts]:
     hidden, ffn, inner = v["hidden"], v["ffn"], v["heads"] * v["head_dim"]
-    model, parts = nn.Module(), {}
+    model, parts = nn.Module(), Parts()
     model.shared = nn.Embedding(v["vocab"], hidden)
     _add(parts, "embeddings.token", model.shared)
 
     def attention(relative: bool) -> Any:
-        block = nn.ModuleDict({"q": nn.Linear(hidden, inner, bias=False),
-                               "k": nn.Linear(hidden, inner, bias=False),
-                               "v": nn.Linear(hidden, inner, bias=False),
-                               "o": nn.Linear(inner, hidden, bias=False)})
+        block = nn.ModuleDict(
+            {
+                "q": nn.Linear(hidden, inner, bias=False),
+                "k": nn.Linear(hidden, inner, bias=False),
+                "v": nn.Linear(hidden, inner, bias=False),
+                "o": nn.Linear(inner, hidden, bias=False),
+            }
+        )
         if relative:
             block["relative_attention_bias"] = nn.Embedding(v["buckets"], v["heads"])
         return block
@@ -267,8 +310,9 @@ def t5(nn: Any, v: Values) -> tuple[Any, Parts]:
     for stack, count in (("encoder", v["layers"]), ("decoder", v["decoder_layers"])):
         layers = nn.ModuleList()
         for index in range(count):
-            layer = nn.ModuleDict({"self_norm": _rms_norm(nn, hidden),
-                                   "self": attention(relative=index == 0)})
+            layer = nn.ModuleDict(
+                {"self_norm": _rms_norm(nn, hidden), "self": attention(relative=index == 0)}
+            )
             if stack == "decoder":
                 layer["cross_norm"] = _rms_norm(nn, hidden)
                 layer["cross"] = attention(relative=False)

@@ -49,10 +49,13 @@ class Verification:
 
     @property
     def ok(self) -> bool:
-        return (all(c.ok for c in self.checks) and not self.unmatched
-                and self.total_expected == self.total_actual
-                and self.trainable_expected == self.trainable_actual
-                and self.buffers_expected == self.buffers_actual)
+        return (
+            all(c.ok for c in self.checks)
+            and not self.unmatched
+            and self.total_expected == self.total_actual
+            and self.trainable_expected == self.trainable_actual
+            and self.buffers_expected == self.buffers_actual
+        )
 
 
 def import_torch() -> tuple[Any, float]:
@@ -111,9 +114,13 @@ def verify(breakdown: Breakdown) -> Verification:
         actual = _unique_numel(parts.get(comp.key, []), seen)
         checks.append(ComponentCheck(comp.key, comp.name, comp.total, actual))
     # A torch part that no formula line claims is a missing formula.
-    extra = [key for key in parts if key not in expected_keys
-             and key not in {b.key for b in breakdown.buffers}
-             and _unique_numel(parts[key], set())]
+    extra = [
+        key
+        for key in parts
+        if key not in expected_keys
+        and key not in {b.key for b in breakdown.buffers}
+        and _unique_numel(parts[key], set())
+    ]
     params = list(model.parameters())
     unclaimed = [name for name, p in model.named_parameters() if id(p) not in seen]
     return Verification(
