@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,28 +170,41 @@ def load_catalog(
             owners[q.id] = str(file)
             catalog.questions[q.id] = q
         catalog.banks.append(bank)
-    _check_follow_ups(catalog)
+    _check_follow_ups(catalog, also_known=_default_ids if paths is not None else None)
     return catalog
 
 
-def _check_follow_ups(catalog: Catalog) -> None:
+def _default_ids() -> set[str]:
+    """Question ids of the default banks (cached loads: cheap after the first)."""
+    return set(load_catalog(None).questions)
+
+
+def _check_follow_ups(catalog: Catalog, also_known: Callable[[], set[str]] | None = None) -> None:
+    """Follow-ups must name loaded questions; when only some files were loaded (validating one
+    bank), a follow-up into another default bank is fine."""
+    known: set[str] | None = None
     for question in catalog.questions.values():
         for target in question.follow_ups:
-            if target not in catalog.questions:
-                finder = LineFinder(read_text(Path(question.file)))
-                index = next(
-                    i
-                    for i, q in enumerate(catalog.bank(question.bank_id).questions)
-                    if q.id == question.id
+            if target in catalog.questions:
+                continue
+            if also_known is not None:
+                known = also_known() if known is None else known
+                if target in known:
+                    continue
+            finder = LineFinder(read_text(Path(question.file)))
+            index = next(
+                i
+                for i, q in enumerate(catalog.bank(question.bank_id).questions)
+                if q.id == question.id
+            )
+            catalog.diagnostics.append(
+                Diagnostic(
+                    file=question.file,
+                    line=finder(("questions", index, "follow_ups")),
+                    question_id=question.id,
+                    message=f"follow-up {target!r} is not a question id in the loaded banks",
                 )
-                catalog.diagnostics.append(
-                    Diagnostic(
-                        file=question.file,
-                        line=finder(("questions", index, "follow_ups")),
-                        question_id=question.id,
-                        message=f"follow-up {target!r} is not a question id in the loaded banks",
-                    )
-                )
+            )
 
 
 def _builtin_root() -> Path:

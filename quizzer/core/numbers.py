@@ -32,6 +32,7 @@ _GROUPED = re.compile(r"[+-]?\d{1,3}(?:[,_ ]\d{3})+(?:\.\d+)?")
 _PLAIN = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _SUFFIXED = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+))\s*([kKmMbBGT万亿])")
 _FRACTION = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)")
+_POWER = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*(?:\^|\*\*)\s*([+-]?\d+)")
 _TIMES_POW = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*[x×*·]\s*10\s*(?:\^|\*\*)\s*([+-]?\d+)")
 
 
@@ -72,6 +73,17 @@ def parse_number(text: str, *, allow_suffix: bool = True) -> ParsedNumber:
             raise AnswerError(f"exponent {exp} is out of range")
         frac = Fraction(m.group(1)) * Fraction(10) ** exp
         return ParsedNumber(float(frac), raw, exact=frac)
+    m = _POWER.fullmatch(s)
+    if m:
+        # 10^40, 2**-3: exact; the exponent is bounded so 9^999999999 cannot eat memory.
+        base, exp = Fraction(m.group(1)), int(m.group(2))
+        if abs(exp) > 400 or (base == 0 and exp < 0):
+            raise AnswerError(f"{raw!r} is out of range")
+        frac = base**exp
+        try:
+            return ParsedNumber(float(frac), raw, exact=frac)
+        except OverflowError as exc:
+            raise AnswerError(f"{raw!r} is too large") from exc
     m = _SUFFIXED.fullmatch(s)
     if m:
         if not allow_suffix:

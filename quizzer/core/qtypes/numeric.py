@@ -32,6 +32,7 @@ from quizzer.core.schema import (
     Str,
 )
 from quizzer.core.text import LocalizedText
+from quizzer.errors import AnswerError
 
 KINDS = ("scalar", "shape", "tensor")
 
@@ -74,6 +75,18 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _as_number(value: Any) -> float | None:
+    """A mistake's `match` as a number: YAML numbers, or strings such as "-1.139434" or "110M"."""
+    if _is_number(value):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return parse_number(value).value
+        except AnswerError:
+            return None
+    return None
+
+
 def _parses(text: str) -> bool:
     try:
         parse_number(text)
@@ -85,14 +98,26 @@ def _parses(text: str) -> bool:
 # Approximate questions accept abbreviations (110M) within this relative error unless the question
 # sets its own tolerance: 0.5% admits 110M for 109,482,240 (0.47%) but not 340M for 335,141,888.
 APPROXIMATE_REL = 0.005
-# Otherwise floats typed to ~6 significant digits are accepted.
+# A float reference without a tolerance accepts answers typed to ~6 significant digits.
 DEFAULT_REL = 1e-6
 
 
-def tolerance(question: Question) -> tuple[float, float]:
-    tol = question.answer.get("tolerance") or {}
-    default_rel = APPROXIMATE_REL if question.answer.get("approximate") else DEFAULT_REL
-    return float(tol.get("rel", default_rel)), float(tol.get("abs", 0.0))
+def tolerance(question: Question, expected: float | None = None) -> tuple[float, float]:
+    """(rel, abs) for this question.
+
+    A `tolerance` mapping means exactly what it says (a missing `rel` or `abs` is 0): with
+    `{abs: 0}` an off-by-one parameter count must be rejected, not slip through a default
+    relative tolerance. Without a mapping, an integer reference is exact, approximate questions
+    allow 0.5%, and other floats 1e-6 relative.
+    """
+    tol = question.answer.get("tolerance")
+    if tol is not None:
+        return float(tol.get("rel", 0.0)), float(tol.get("abs", 0.0))
+    if question.answer.get("approximate"):
+        return APPROXIMATE_REL, 0.0
+    if expected is not None and float(expected).is_integer() and "value" in question.answer:
+        return 0.0, 0.0
+    return DEFAULT_REL, 0.0
 
 
 def expected_value(question: Question, env: GradingEnv) -> Any:
@@ -128,13 +153,14 @@ def _grade_scalar(question: Question, answer: Any, expected: float) -> Verdict:
         parsed = ParsedNumber(float(answer), str(answer))
     else:
         parsed = parse_number(str(answer), allow_suffix=approximate)
-    rel, abs_ = tolerance(question)
+    rel, abs_ = tolerance(question, expected)
     ok = close(parsed.value, expected, rel, abs_)
     feedback: list[LocalizedText | str] = []
     if not ok:
         feedback.extend(
             mistake_feedback(
-                question, lambda m: _is_number(m) and close(parsed.value, float(m), rel, abs_)
+                question,
+                lambda m: (v := _as_number(m)) is not None and close(parsed.value, v, rel, abs_),
             )
         )
         feedback.extend(_near_miss(parsed.value, expected))
@@ -220,9 +246,11 @@ def _grade_tensor(question: Question, answer: Any, expected: Any) -> Verdict:
 
 
 def _fmt(value: float) -> str:
+    """Integers grouped (109,482,240); other floats in full (shortest exact form), so the shown
+    reference is itself accepted however tight the tolerance."""
     if float(value).is_integer() and abs(value) < 1e18:
         return f"{int(value):,}"
-    return f"{value:.6g}"
+    return repr(float(value))
 
 
 def reference_answer(question: Question, env: GradingEnv) -> str | None:
