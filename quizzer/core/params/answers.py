@@ -14,12 +14,14 @@ line that does not match is reported with its formula.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
 from quizzer.core.numbers import parse_number
+from quizzer.core.params.breakdown import GROUP_TITLES, GROUP_TITLES_ZH
 from quizzer.core.params.formula import group_digits
 from quizzer.core.params.quantity import Line
 from quizzer.core.text import LocalizedText
@@ -108,27 +110,45 @@ class Divergence:
 
 
 def find_divergence(
-    terms: tuple[Fraction, ...], levels: list[tuple[Line, ...]], close: Closeness
+    terms: tuple[Fraction, ...],
+    fine: tuple[Line, ...],
+    coarse: tuple[Line, ...],
+    close: Closeness,
 ) -> Divergence | None:
-    """The first calculator line the learner's terms do not account for."""
-    best: tuple[int, tuple[Line, ...], list[Fraction], list[Line]] | None = None
-    for lines in levels:
-        if not lines:
-            continue
-        unmatched_terms = list(terms)
-        unmatched_lines: list[Line] = []
-        for line in lines:
-            hit = next((t for t in unmatched_terms if close(float(t), line.value)), None)
-            if hit is None:
-                unmatched_lines.append(line)
-            else:
-                unmatched_terms.remove(hit)
-        matched = len(terms) - len(unmatched_terms)
-        if best is None or matched > best[0]:
-            best = (matched, lines, unmatched_terms, unmatched_lines)
-    if best is None or not best[3]:
+    """The first calculator line the learner's terms do not account for.
+
+    Each group (embeddings, the layers, the pooler) may be written as one subtotal or part by
+    part, so every mix of the two levels is tried; the one matching most terms wins. When the
+    learner wrote as many terms as that level has lines, they are compared in order.
+    """
+    best: tuple[tuple[int, int, int], tuple[Line, ...], bool] | None = None
+    for lines in candidate_levels(fine, coarse):
+        positional = len(lines) == len(terms) and _positional(terms, lines, close)
+        matched = _multiset(terms, lines, close)[0]
+        score = (max(positional or 0, matched), int(len(lines) == len(terms)), -len(lines))
+        if best is None or score > best[0]:
+            best = (score, lines, bool(positional) and positional >= matched)
+    if best is None:
         return None
-    _, lines, stray_terms, missing = best
+    _, lines, in_order = best
+    if in_order:
+        for term, line in zip(terms, lines, strict=True):
+            if not close(float(term), line.value):
+                return Divergence(line, term, _differs(line, term, close))
+        return None
+    _, stray_terms, missing = _multiset(terms, lines, close)
+    if not missing:
+        if not stray_terms:
+            return None
+        extra = group_digits(_plain(stray_terms[0]))
+        return Divergence(
+            lines[-1],
+            stray_terms[0],
+            LocalizedText(
+                f"Your term {extra} matches no part of the breakdown.",
+                f"你的 {extra} 这一项不对应分解中的任何部分。",
+            ),
+        )
     line = missing[0]
     if stray_terms:
         got = _closest(stray_terms, line.value)
@@ -141,6 +161,66 @@ def find_divergence(
             f"你的分解漏掉了 {line.title('zh')}：{_show(line)}。",
         ),
     )
+
+
+MAX_LEVELS = 256
+
+
+def candidate_levels(fine: tuple[Line, ...], coarse: tuple[Line, ...]) -> list[tuple[Line, ...]]:
+    """Every way of writing each group either as its subtotal(s) or part by part."""
+    # A tied head's line is 0: writing it or not are both fine, so it is not matched.
+    fine = tuple(x for x in fine if x.value)
+    coarse = tuple(x for x in coarse if x.value)
+    if not coarse:
+        return [fine] if fine else []
+    groups = list(dict.fromkeys(line.group for line in (*fine, *coarse)))
+    options: list[list[tuple[Line, ...]]] = []
+    for group in groups:
+        parts = tuple(x for x in fine if x.group == group)
+        totals = tuple(x for x in coarse if x.group == group)
+        choices: list[tuple[Line, ...]] = []
+        if len(totals) > 1:  # the whole group as one number (T5's encoder: layers + the rest)
+            title = GROUP_TITLES.get(group, group)
+            whole = sum(x.value for x in totals)
+            choices.append(
+                (
+                    Line(
+                        f"{title} group",
+                        "",
+                        whole,
+                        1,
+                        whole,
+                        f"{GROUP_TITLES_ZH.get(group, title)}（合计）",
+                        group,
+                    ),
+                )
+            )
+        # Subtotals before parts, so that a tie names the group ("Pooler"), not its only part.
+        for option in (totals, parts):
+            if option and option not in choices:
+                choices.append(option)
+        options.append(choices)
+    levels = [line_set for line_set in itertools.islice(itertools.product(*options), MAX_LEVELS)]
+    return [tuple(x for part in level for x in part) for level in levels]
+
+
+def _positional(terms: tuple[Fraction, ...], lines: tuple[Line, ...], close: Closeness) -> int:
+    return sum(close(float(t), x.value) for t, x in zip(terms, lines, strict=True))
+
+
+def _multiset(
+    terms: tuple[Fraction, ...], lines: tuple[Line, ...], close: Closeness
+) -> tuple[int, list[Fraction], list[Line]]:
+    """Matched count, terms matching no line, lines no term matches (in order)."""
+    unmatched_terms = list(terms)
+    unmatched_lines: list[Line] = []
+    for line in lines:
+        hit = next((t for t in unmatched_terms if close(float(t), line.value)), None)
+        if hit is None:
+            unmatched_lines.append(line)
+        else:
+            unmatched_terms.remove(hit)
+    return len(terms) - len(unmatched_terms), unmatched_terms, unmatched_lines
 
 
 def _closest(terms: list[Fraction], target: float) -> Fraction:

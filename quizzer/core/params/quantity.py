@@ -17,6 +17,7 @@ learner's `a + b + c` breakdown is compared against.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,6 +126,7 @@ class Line:
     times: int = 1  # how many instances the line covers (L for all layers)
     each: float = 0.0  # the value of one instance
     name_zh: str = ""  # the name in Chinese, where it differs
+    group: str = ""  # the breakdown group it belongs to (embeddings, encoder, ...)
 
     def title(self, lang: str) -> str:
         return self.name_zh if lang == "zh" and self.name_zh else self.name
@@ -152,7 +154,13 @@ def evaluate(breakdown: Breakdown, quantity: Quantity) -> Result:
 
 def _scaled(line: Line, scale: float) -> Line:
     return Line(
-        line.name, line.formula, line.value / scale, line.times, line.each / scale, line.name_zh
+        line.name,
+        line.formula,
+        line.value / scale,
+        line.times,
+        line.each / scale,
+        line.name_zh,
+        line.group,
     )
 
 
@@ -164,8 +172,9 @@ def _component_line(comp: Component, *, all_instances: bool) -> Line:
             comp.total,
             comp.times,
             comp.count,
+            group=comp.group,
         )
-    return Line(comp.name, pretty(comp.formula), comp.count, 1, comp.count)
+    return Line(comp.name, pretty(comp.formula), comp.count, 1, comp.count, group=comp.group)
 
 
 def _evaluate_base(breakdown: Breakdown, quantity: Quantity) -> Result:
@@ -196,8 +205,11 @@ def _evaluate_base(breakdown: Breakdown, quantity: Quantity) -> Result:
         comps = [c for c in _group(breakdown, what[6:]) if c.in_layer]
         if not comps:
             raise ParamsError(f"{what}: {breakdown.label} has no repeated layer in that group")
-        fine = tuple(_component_line(c, all_instances=False) for c in comps)
-        return Result(sum(c.count for c in comps), "parameters", fine)
+        fine = tuple(
+            dataclasses.replace(_component_line(c, all_instances=False), group=_block(c.key))
+            for c in comps
+        )
+        return Result(sum(c.count for c in comps), "parameters", fine, _block_lines(fine))
     if what.startswith("flops."):
         return _flops(breakdown, quantity)
     if what.startswith("memory."):
@@ -209,6 +221,34 @@ def _evaluate_base(breakdown: Breakdown, quantity: Quantity) -> Result:
         raise ParamsError(f"{breakdown.label} has no component {key!r} (it has: {known})")
     line = _component_line(comp, all_instances=all_instances)
     return Result(line.value, "parameters", (line,))
+
+
+# Within one layer, a learner may add up the attention, the FFN and the norms as blocks.
+BLOCK_NAMES = {
+    "attention": ("attention (all projections)", "注意力（全部投影）"),
+    "cross-attention": ("cross-attention (all projections)", "交叉注意力（全部投影）"),
+    "ffn": ("FFN", "FFN"),
+    "norms": ("norms", "归一化层"),
+}
+
+
+def _block(key: str) -> str:
+    if key.endswith("norm"):
+        return "norms"
+    if "cross" in key:
+        return "cross-attention"
+    return "ffn" if "ffn" in key else "attention"
+
+
+def _block_lines(fine: tuple[Line, ...]) -> tuple[Line, ...]:
+    lines = []
+    for block in dict.fromkeys(line.group for line in fine):
+        members = [x for x in fine if x.group == block]
+        total = sum(x.value for x in members)
+        formula = " + ".join(x.formula for x in members)
+        name, name_zh = BLOCK_NAMES[block]
+        lines.append(Line(name, formula, total, 1, total, name_zh, block))
+    return tuple(lines)
 
 
 def _group(breakdown: Breakdown, group: str) -> list[Component]:
@@ -241,13 +281,16 @@ def _group_lines(breakdown: Breakdown, comps: list[Component]) -> tuple[Line, ..
                     times,
                     each,
                     f"{title_zh}（×{repeat} = {times}）",
+                    group,
                 )
             )
         if rest and sum(c.total for c in rest):
             name = title if not layer else f"{title}: other parts"
             name_zh = title_zh if not layer else f"{title_zh}：其余部分"
             total = sum(c.total for c in rest)
-            lines.append(Line(name, breakdown.formula_of(rest), total, name_zh=name_zh))
+            lines.append(
+                Line(name, breakdown.formula_of(rest), total, name_zh=name_zh, group=group)
+            )
     return tuple(lines)
 
 

@@ -202,7 +202,7 @@ def grade_params_question(question: Question, answer: Any, env: GradingEnv) -> V
         feedback.extend(v.feedback for v in variants)
         details["mistakes"] = [v.id for v in variants]
         if len(parsed.terms) > 1:
-            divergence = find_divergence(parsed.terms, [result.coarse, result.fine], drill.close)
+            divergence = find_divergence(parsed.terms, result.fine, result.coarse, drill.close)
             if divergence is not None:
                 feedback.append(divergence.feedback)
                 details["diverged"] = {
