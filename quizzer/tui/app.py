@@ -28,7 +28,7 @@ from quizzer.core.model import Question, Verdict
 from quizzer.core.scheduler import Rating, propose_rating, utc_now
 from quizzer.core.session import Session, SessionOptions
 from quizzer.core.store import Store
-from quizzer.tui.previews import close_services, warm_workers
+from quizzer.tui.grader import Checker, GradingProcess
 from quizzer.tui.screens.feedback import FeedbackScreen
 from quizzer.tui.screens.help import HelpScreen
 from quizzer.tui.screens.home import HomeScreen
@@ -76,7 +76,7 @@ class QuizApp(App[None]):
         options: SessionOptions,
         clock: Callable[[], datetime] = utc_now,
         monotonic: Callable[[], float] = time.monotonic,
-        services: dict[str, Any] | None = None,
+        checker: Checker | None = None,
         cursor_blink: bool = True,
         theme: str = DARK_THEME,
         keymap: dict[str, str] | None = None,
@@ -88,7 +88,7 @@ class QuizApp(App[None]):
         self.options = options
         self.clock = clock
         self.monotonic = monotonic
-        self.services: dict[str, Any] = {} if services is None else services
+        self.checker = checker or Checker(GradingProcess(catalog, log_file=grading_log()))
         self.cursor_blink = cursor_blink
         self.device = device
         self.session: Session | None = None
@@ -107,9 +107,6 @@ class QuizApp(App[None]):
         self.theme = self._initial_theme
         if self._keymap:
             self.set_keymap(self._keymap)
-
-    def on_unmount(self) -> None:
-        close_services(self.services)
 
     # -- the session flow ---------------------------------------------------------------------
 
@@ -138,10 +135,11 @@ class QuizApp(App[None]):
         self.show_next_question(first=True)
 
     def warm_up(self, questions: Iterable[Question]) -> None:
-        """Start the SymPy/torch workers the plan needs, without making the learner wait."""
+        """Start the grading process and the SymPy/torch workers the plan needs, in the
+        background, while the learner reads the first question."""
         planned = list(questions)
         self.run_worker(
-            lambda: warm_workers(planned, self.services),
+            lambda: self.checker.warm_up(planned),
             thread=True,
             group="warm-up",
             exit_on_error=False,
@@ -157,7 +155,7 @@ class QuizApp(App[None]):
             device=self.device,
             trusted_code=self._trusted(question),
             seed=seed,
-            services=self.services,
+            services=self.checker.services,
         )
 
     def _trusted(self, question: Question) -> bool:
@@ -296,6 +294,13 @@ class QuizApp(App[None]):
         yield from super().get_system_commands(screen)
 
 
+def grading_log() -> Path:
+    """Where the grading process writes its stderr (never to the terminal Textual draws on)."""
+    from quizzer import paths
+
+    return paths.cache_dir() / "grading.log"
+
+
 def load_keymap() -> dict[str, str]:
     """`"keymap": {binding id: key}` from config.json (absent or unreadable: no remapping)."""
     from quizzer import paths
@@ -331,6 +336,9 @@ def run_app(options: SessionOptions, db_path: Path | None) -> None:
     try:
         catalog = load_catalog()
         app = create_app(replace(options), catalog=catalog, store=store, keymap=load_keymap())
-        app.run()
+        try:
+            app.run()
+        finally:
+            app.checker.close()
     finally:
         store.close()

@@ -1,8 +1,8 @@
-"""Adapters to the engines' live helpers (expression preview, derivation outline, warm-up).
+"""Live helpers around a question: the expression preview, the derivation outline, warm-up.
 
-The engines are built in parallel with the TUI; each helper looks its function up when called
-and degrades to "no preview" when it is not there, so the TUI never breaks on a missing hook.
-None of these import SymPy or torch in this process: the engines answer from worker processes.
+The engines are optional at any moment of development and on a user's machine (a missing torch,
+say): each helper looks its engine function up when called and degrades to "no preview" when it
+is not there. Nothing here imports SymPy or torch into the calling process.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import importlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from quizzer.core.catalog import Catalog
 from quizzer.core.model import Question
 
 
-def _lookup(module_name: str, attribute: str) -> Callable[..., Any] | None:
+def lookup(module_name: str, attribute: str) -> Callable[..., Any] | None:
     try:
         module = importlib.import_module(module_name)
     except ImportError:
@@ -24,63 +25,58 @@ def _lookup(module_name: str, attribute: str) -> Callable[..., Any] | None:
     return function if callable(function) else None
 
 
-def expression_context_spec(question: Question) -> dict[str, Any]:
-    """What the expression engine needs to parse an answer: the question's symbols/functions."""
-    return {key: question.answer[key] for key in ("symbols", "functions") if key in question.answer}
-
-
 def interpret_expression(question: Question, text: str, services: dict[str, Any]) -> str | None:
-    """The pretty-printed reading of `text`, or None when no preview engine is available.
+    """The pretty-printed reading of `text` (from the SymPy worker), or None without an engine.
 
     Raises the engine's `AnswerError` when the text cannot be read (shown to the learner).
     """
-    interpret = _lookup("quizzer.core.expr", "interpret")
+    interpret = lookup("quizzer.core.expr", "interpret")
     if interpret is None:
         return None
-    result = interpret(text, expression_context_spec(question), services=services)
-    return None if result is None else str(result)
+    return str(interpret(text, dict(question.answer), services=services))
 
 
-def derivation_outline(question: Question, env: Any) -> tuple[str, str] | None:
-    """(start, goal) of a derivation question's exercise, when the derivation engine says."""
-    outline = _lookup("quizzer.core.derive", "exercise_outline")
-    if outline is None:
+def derivation_outline(question: Question, catalog: Catalog | None) -> tuple[str, str] | None:
+    """(start, goal) of a derivation question's exercise: plain YAML, read in a millisecond."""
+    find_exercise = lookup("quizzer.core.derive.exercise", "find_exercise")
+    if find_exercise is None or catalog is None:
         return None
     try:
-        start, goal = outline(question, env)
+        exercise = find_exercise(str(question.answer["exercise"]), catalog.exercise_files)
     except Exception:  # an outline is a convenience; the prompt states the task too
         return None
-    return str(start), str(goal)
+    return str(exercise.start), str(exercise.goal)
 
 
 # Question types whose checks need each engine's worker process.
 SYMPY_TYPES = frozenset({"expression", "derivation"})
-TORCH_TYPES = frozenset({"code"})
+TORCH_TYPES = frozenset({"code", "numeric-torch"})
 
 
-def needs_torch(question: Question) -> bool:
-    return question.type in TORCH_TYPES or (
-        question.type == "numeric" and "torch" in question.answer
-    )
+def type_key(question: Question) -> str:
+    """The question's type, with numeric questions whose reference is computed by torch apart."""
+    if question.type == "numeric" and "torch" in question.answer:
+        return "numeric-torch"
+    return question.type
 
 
-def warm_workers(questions: Iterable[Question], services: dict[str, Any]) -> list[str]:
-    """Start the SymPy and torch workers the coming questions need; returns what was started.
+def warm_for_types(types: Iterable[str], services: dict[str, Any]) -> list[str]:
+    """Start the SymPy and torch workers these question types need; returns what was started.
 
     The engines' warm-up hooks return at once (the worker process imports in the background).
     """
+    wanted = set(types)
     started: list[str] = []
-    planned = list(questions)
-    if any(q.type in SYMPY_TYPES for q in planned):
-        warm = _lookup("quizzer.core.expr", "warm_sympy_worker")
-        if warm is not None:
-            warm(services)
-            started.append("sympy")
-    if any(needs_torch(q) for q in planned):
-        warm = _lookup("quizzer.core.torchcheck", "warm_torch_worker")
-        if warm is not None:
-            warm(services)
-            started.append("torch")
+    hooks = (
+        ("sympy", SYMPY_TYPES, "quizzer.core.expr", "warm_sympy_worker"),
+        ("torch", TORCH_TYPES, "quizzer.core.torchcheck", "warm_torch_worker"),
+    )
+    for name, needs, module, attribute in hooks:
+        if wanted & needs:
+            warm = lookup(module, attribute)
+            if warm is not None:
+                warm(services)
+                started.append(name)
     return started
 
 

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 UI: dict[str, tuple[str, str]] = {
     # Home
+    "tagline": (
+        "ML interview drills, checked and scheduled",
+        "机器学习面试练习：自动检查，按记忆安排",
+    ),
     "topics": ("Topics and banks", "主题与题库"),
     "filter": ("Filter topics and banks (/)", "筛选主题和题库 (/)"),
     "all_banks": ("All banks", "全部题库"),

@@ -56,10 +56,12 @@ def stopwatch() -> Stopwatch:
 
 
 @pytest.fixture
-def make_app(catalog: Catalog, store: Store, clock: Clock, stopwatch: Stopwatch) -> Any:
+def make_app(catalog: Catalog, store: Store, clock: Clock, stopwatch: Stopwatch) -> Iterator[Any]:
+    built: list[QuizApp] = []
+
     def build(options: SessionOptions | None = None, **kwargs: Any) -> QuizApp:
         kwargs.setdefault("cursor_blink", False)
-        return create_app(
+        app = create_app(
             options or SessionOptions(),
             catalog=kwargs.pop("catalog", catalog),
             store=store,
@@ -67,8 +69,12 @@ def make_app(catalog: Catalog, store: Store, clock: Clock, stopwatch: Stopwatch)
             monotonic=stopwatch,
             **kwargs,
         )
+        built.append(app)
+        return app
 
-    return build
+    yield build
+    for app in built:
+        app.checker.close()  # the grading process, when a test started one
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Collapsible, Footer, Header, Markdown, Static
+from textual.widgets import Collapsible, Footer, Markdown, Static
 
 from quizzer.core.grading import GradingEnv
 from quizzer.core.model import Outcome, Question, Verdict
@@ -125,7 +125,6 @@ class FeedbackScreen(QuizScreen):
         self.rated = False
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
         yield Static(verdict_banner(self.verdict, self.question, self.t), id="verdict")
         with VerticalScroll(id="feedback-body"):
             yield Static(self._answer_block(), id="answer-block")
@@ -168,11 +167,14 @@ class FeedbackScreen(QuizScreen):
             grid.add_row(self.t(title), self._expected_text())
         parts.append(grid)
         if verdict.feedback:
-            feedback = Text()
-            for index, item in enumerate(verdict.feedback):
-                feedback.append(("\n" if index else "") + "• " + item.get(self.lang))
+            # A grid, not one Text, so a long item wraps under its own first word.
+            bullets = Table.grid(padding=(0, 1))
+            bullets.add_column(no_wrap=True)
+            bullets.add_column()
+            for item in verdict.feedback:
+                bullets.add_row("•", item.get(self.lang))
             parts.append(Text(""))
-            parts.append(feedback)
+            parts.append(bullets)
         return Group(*parts)
 
     def _expected_text(self) -> str:

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Header, Input, Static, Tree
+from textual.widgets import Button, Footer, Input, Static, Tree
 
 from quizzer.core.session import SessionOptions, day_plan, topic_tree
 from quizzer.core.stats import Counts, TopicNode
@@ -73,7 +73,9 @@ class HomeScreen(QuizScreen):
         self._tree_data: list[TopicNode] = []
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield Static(
+            Text.assemble(("quizzer", "bold"), "  ·  ", self.t("tagline")), classes="title-bar"
+        )
         with Horizontal(id="home-body"):
             with Vertical(id="topics-pane") as pane:
                 pane.border_title = self.t("topics")
@@ -136,7 +138,7 @@ class HomeScreen(QuizScreen):
     def reload(self) -> None:
         """Re-read the counts from the store and redraw the tree and the plan."""
         self._tree_data = topic_tree(self.quiz.catalog, self.quiz.store, self.quiz.now())
-        self._fill_tree(self.query_one("#filter", Input).value)
+        self._relayout()
         self._show_plan()
 
     def _fill_tree(self, needle: str) -> None:

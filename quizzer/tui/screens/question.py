@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Footer, Markdown, Static
 
 from quizzer.core.grading import GradingEnv, render_prompt
 from quizzer.core.model import Question, Verdict
@@ -96,7 +96,6 @@ class QuestionScreen(QuizScreen):
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
         yield Static(self._progress_text(), id="progress")
         with VerticalScroll(id="question-body"):
             yield Markdown(render_prompt(self.question, self.env), id="prompt")
@@ -112,15 +111,16 @@ class QuestionScreen(QuizScreen):
         if q.type in ("choice", "multi"):
             return ChoiceAnswer(q, lang, seed=seed, id="answer")
         if q.type == "expression":
-            return ExpressionAnswer(q, lang, seed=seed, services=self.env.services, id="answer")
+            return ExpressionAnswer(q, lang, seed=seed, checker=self.quiz.checker, id="answer")
         if q.type == "derivation":
             return DerivationAnswer(
                 q,
                 lang,
                 seed=seed,
                 env=self.env,
+                checker=self.quiz.checker,
                 id="answer",
-                outline=derivation_outline(q, self.env),
+                outline=derivation_outline(q, self.env.catalog),
             )
         if q.type == "code":
             return CodeAnswer(q, lang, seed=seed, id="answer")
@@ -152,6 +152,7 @@ class QuestionScreen(QuizScreen):
         self.query_one("#progress", Static).update(self._progress_text())
         await self.query_one("#prompt", Markdown).update(render_prompt(self.question, self.env))
         self._show_hints()
+        self.answer_input.relabel(self.lang)
         self.query_one("#type-hint", Static).update(
             Text(self.t(TYPE_HINTS[self.question.type]), style="dim")
         )
@@ -208,12 +209,12 @@ class QuestionScreen(QuizScreen):
 
     @work(thread=True, exclusive=True, group="grading", exit_on_error=False)
     def check_answer(self, value: Any, text: str, elapsed_s: float) -> None:
-        """Grade in a thread: SymPy and torch checks take from milliseconds to seconds."""
-        from quizzer.core.grading import grade
+        """Grade in a thread (the engines' checks in the grading process): they take from
+        milliseconds to seconds."""
         from quizzer.errors import AnswerError
 
         try:
-            verdict = grade(self.question, value, self.env)
+            verdict = self.quiz.checker.check(self.question, value, self.env)
         except AnswerError as exc:
             self.post_message(self.CheckFailed(exc.message, not_understood=True))
         except Exception as exc:  # a checker bug must not end the session: say so, allow skip

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from quizzer.core.stats import progress_stats
 from quizzer.tui.screens.base import QuizScreen
@@ -33,7 +33,7 @@ class StatsScreen(QuizScreen):
 
     def compose(self) -> ComposeResult:
         data = progress_stats(self.quiz.catalog, self.quiz.store, self.quiz.now(), days=DAYS)
-        yield Header(show_clock=False)
+        yield Static(self.t("stats"), classes="title-bar")
         with VerticalScroll(id="stats-body"):
             yield Static(self._totals(data), id="stats-totals")
             yield Static(Text(self.t("reviews_per_day"), style="bold"), classes="section-title")

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from quizzer.core.scheduler import interval_text
 from quizzer.core.session import SessionSummary
@@ -46,9 +46,8 @@ class SummaryScreen(QuizScreen):
         self.notices = notices
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield Static(self.t("summary"), classes="title-bar")
         with VerticalScroll(id="summary-body"):
-            yield Static(Text(self.t("summary"), style="bold"), classes="section-title")
             yield Static(self._totals(), id="totals")
             if self.summary.per_topic:
                 yield Static(

@@ -9,7 +9,7 @@ workers so the UI never waits on SymPy.
 from __future__ import annotations
 
 import random
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -24,7 +24,17 @@ from quizzer.core.model import Question
 from quizzer.core.text import LocalizedText
 from quizzer.tui.strings import tr
 
+if TYPE_CHECKING:
+    from quizzer.tui.grader import Checker
+
 MAX_NUMBER_KEYS = 9
+PLACEHOLDERS = {
+    "numeric": "numeric_placeholder",
+    "params": "numeric_placeholder",
+    "expression": "expression_placeholder",
+    "recall": "recall_hint",
+    "derivation": "derivation_hint",
+}
 
 
 class AnswerInput(Widget):
@@ -57,6 +67,17 @@ class AnswerInput(Widget):
 
     def submit(self) -> None:
         self.post_message(self.Submitted())
+
+    def relabel(self, lang: str) -> None:
+        """Show the widget's own words in `lang` (what the learner typed stays)."""
+        self.lang = lang
+        key = PLACEHOLDERS.get(self.question.type)
+        if key:
+            for line in self.query(Input):
+                line.placeholder = tr(key, lang)
+            for area in self.query(TextArea):
+                area.placeholder = tr(key, lang)
+        self.refresh()
 
     def set_cursor_blink(self, blink: bool) -> None:
         for editor in self.query(Input):
@@ -233,11 +254,11 @@ class ExpressionAnswer(LineAnswer):
         lang: str,
         *,
         seed: int,
-        services: dict[str, Any],
+        checker: Checker,
         id: str | None = None,
     ):
         super().__init__(question, lang, seed=seed, id=id)
-        self.services = services
+        self.checker = checker
         self._preview_timer: Any = None
 
     def compose(self) -> ComposeResult:
@@ -266,10 +287,8 @@ class ExpressionAnswer(LineAnswer):
         )
 
     def _compute_preview(self, text: str) -> None:
-        from quizzer.tui.previews import interpret_expression
-
         try:
-            preview = interpret_expression(self.question, text, self.services)
+            preview = self.checker.interpret(self.question, text)
         except Exception as exc:  # the preview is advisory: any failure is shown, not raised
             self.post_message(self.PreviewReady(text, None, getattr(exc, "message", str(exc))))
             return

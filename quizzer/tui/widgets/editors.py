@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -18,6 +18,9 @@ from textual.widgets import Static, TextArea
 from quizzer.core.grading import GradingEnv
 from quizzer.core.model import Question
 from quizzer.tui.strings import tr
+
+if TYPE_CHECKING:
+    from quizzer.tui.grader import Checker
 from quizzer.tui.widgets.answers import AnswerInput
 from quizzer.tui.widgets.python_highlight import PythonEditor
 
@@ -87,11 +90,13 @@ class DerivationAnswer(AnswerInput):
         *,
         seed: int,
         env: GradingEnv,
+        checker: Checker,
         outline: tuple[str, str] | None = None,
         id: str | None = None,
     ):
         super().__init__(question, lang, seed=seed, id=id)
         self.env = env
+        self.checker = checker
         self.outline = outline
         self._check_timer: Timer | None = None
 
@@ -145,10 +150,8 @@ class DerivationAnswer(AnswerInput):
         )
 
     def _grade_steps(self, text: str, steps: list[str]) -> None:
-        from quizzer.core.grading import grade
-
         try:
-            verdict = grade(self.question, steps, self.env)
+            verdict = self.checker.check(self.question, steps, self.env)
         except Exception as exc:  # marks are advisory; the submitted answer reports errors
             self.post_message(self.LinesChecked(text, [], getattr(exc, "message", str(exc))))
             return
