@@ -159,6 +159,10 @@ class DerivationChecker:
         self.timeout = timeout
         self.context = prepared.context
         self.worker = worker  # the SymPy worker to use (None: the process-wide default)
+        # Memos: the interactive runner re-checks the whole derivation after every new line,
+        # so without them a 10-line session would repeat 45 engine calls for 10 new ones.
+        self._normal: dict[Any, Any] = {}
+        self._decided: dict[tuple[Any, Any], Comparison] = {}
 
     # -- public -----------------------------------------------------------------------------
 
@@ -201,7 +205,8 @@ class DerivationChecker:
                 if previous is None and not free:
                     first_line_matched_start = self._check_first(link, state)
                 elif previous is not None:
-                    self._check_step(previous, link, state)
+                    first_break = not any(r.verdict == INVALID for r in reports)
+                    self._check_step(previous, link, state, explain=first_break)
                 previous = link
                 links_seen += 1
             if index == 1 and first_line_matched_start and len(formulas) == 1 and not free:
@@ -263,7 +268,10 @@ class DerivationChecker:
                 f"无法判断这一行是否为起点（{result.reason}）。"))
         return False
 
-    def _check_step(self, previous: _Link, link: _Link, state: _LineState) -> None:
+    def _check_step(self, previous: _Link, link: _Link, state: _LineState,
+                    explain: bool = True) -> None:
+        """Check one link; `explain`: add the engine's near-miss feedback (done for the first
+        invalid line only, where the learner will look; each call costs ~10 ms)."""
         result = self._compare_normalized(link, previous)
         where = "the previous line" if previous.line != link.line else "the previous formula"
         where_zh = "上一行" if previous.line != link.line else "前一个式子"
@@ -282,18 +290,32 @@ class DerivationChecker:
                                                       or self.prepared.functions)))
         elif result.reason:
             feedback.append(_text(f"({result.reason})", f"（{result.reason}）"))
-        feedback.extend(self._near_misses(link, previous))
+        if explain and state.verdict != INVALID:
+            feedback.extend(self._near_misses(link, previous))
         state.add(INVALID, *feedback, counterexample=result.counterexample)
 
     # -- comparisons ------------------------------------------------------------------------
 
     def _normalized(self, link: _Link) -> Any:
         if link.normalized is None:
-            link.normalized = self.prepared.normalize(link.written)
+            cached = self._normal.get(link.written)
+            if cached is None:
+                cached = self.prepared.normalize(link.written)
+                _remember(self._normal, link.written, cached)
+            link.normalized = cached
         return link.normalized
 
     def _compare_normalized(self, link: _Link, previous: _Link) -> Comparison:
         answer, expected = self._normalized(link), self._normalized(previous)
+        key = (answer, expected)
+        cached = self._decided.get(key)
+        if cached is None:
+            cached = self._decide(answer, expected)
+            if cached.verdict != "undecided":  # a timeout may go differently next time
+                _remember(self._decided, key, cached)
+        return cached
+
+    def _decide(self, answer: Any, expected: Any) -> Comparison:
         if self.prepared.equation_chain and self.prepared.unknown is not None:
             from quizzer.core.derive.equations import compare_by_solutions
 
@@ -363,6 +385,15 @@ class DerivationChecker:
                   "每一步都成立，推导到达了目标。"),))
 
 
+MEMO_SIZE = 1024
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(memo) >= MEMO_SIZE:
+        memo.pop(next(iter(memo)))  # oldest first (dicts keep insertion order)
+    memo[key] = value
+
+
 def _last_good(reports: Sequence[LineReport],
                lines: Sequence[tuple[int, str, list[Any] | AnswerError]], index: int) -> Any:
     """The last formula of the line before `index`, when that line was readable."""
@@ -383,7 +414,7 @@ def _counterexample_text(counterexample: Mapping[str, Any], unknown: str | None,
     answer, expected = counterexample.get("answer"), counterexample.get("expected")
     if unknown is not None:
         return _text(f"{at_en}: this equation gives {unknown} = {answer}, the previous one "
-                     f"{unknown} = {expected}.",
+                     f"gives {unknown} = {expected}.",
                      f"{at_zh}：这个方程给出 {unknown} = {answer}，上一个方程给出 {unknown} = "
                      f"{expected}。")
     note_en = " (with the definitions substituted)" if substituted else ""

@@ -29,14 +29,28 @@ def solutions(equation: Any, unknown: Any, timeout: float) -> list[Any] | None:
 
     try:
         with time_limit(timeout):
-            found = sympy.solve(equation.lhs - equation.rhs, unknown, dict=False)
+            # simplify=False: 10x faster (7 ms vs 80 ms on Xavier's equation), and the engine
+            # compares the solutions anyway; assumptions (gamma > 0) still filter roots.
+            # check=False skips SymPy's verification of each root (up to 0.3 s on odd
+            # forms); the roots that contradict the unknown's domain are dropped below, and a
+            # spurious root would only make a step look invalid, never a wrong one valid.
+            found = sympy.solve(equation.lhs - equation.rhs, unknown, simplify=False,
+                                check=False)
     except TimeLimit:
         return None
     except (NotImplementedError, TypeError, ValueError):
         return None
     if not isinstance(found, list) or any(isinstance(s, dict | tuple) for s in found):
         return None
-    return list(found)
+    return [root for root in found if _in_domain(root, unknown)]
+
+
+def _in_domain(root: Any, unknown: Any) -> bool:
+    """False when SymPy knows the root violates the unknown's assumptions (gamma > 0)."""
+    for name in ("positive", "nonnegative", "negative", "nonpositive", "real", "integer"):
+        if getattr(unknown, f"is_{name}") and getattr(root, f"is_{name}") is False:
+            return False
+    return True
 
 
 def compare_by_solutions(

@@ -165,10 +165,10 @@ def _confirm_expressions(prepared: Prepared, device: str) -> str | None:
     """Every step equals the goal at random points (float64, derivatives by autograd)."""
     lines = [_for_torch(prepared, step) for step in prepared.steps]
     goal = _for_torch(prepared, prepared.goal)
-    values = _random_values(prepared, [*lines, goal], device)
+    values = random_values(prepared, [*lines, goal], device)
     target = evaluate(goal, values)
     for number, line in enumerate(lines, 1):
-        problem = _compare(evaluate(line, values), target, values)
+        problem = compare_values(evaluate(line, values), target, values)
         if problem:
             return f"step {number} differs from the goal {problem}"
     return None
@@ -186,10 +186,10 @@ def _confirm_equations(prepared: Prepared, device: str) -> str | None:
     for step in prepared.steps:
         equation = _for_torch(prepared, step)
         residuals.append((equation.lhs - equation.rhs).xreplace({unknown: solution}))
-    values = _random_values(prepared, residuals, device)
+    values = random_values(prepared, residuals, device)
     zero = evaluate(sympy.Integer(0), values)
     for number, residual in enumerate(residuals, 1):
-        problem = _compare(evaluate(residual, values), zero, values)
+        problem = compare_values(evaluate(residual, values), zero, values)
         if problem:
             return f"the goal's solution does not satisfy step {number} {problem}"
     return None
@@ -212,7 +212,7 @@ def _for_torch(prepared: Prepared, expr: Any) -> Any:
     return current
 
 
-def _random_values(prepared: Prepared, exprs: Sequence[Any], device: str) -> Values:
+def random_values(prepared: Prepared, exprs: Sequence[Any], device: str) -> Values:
     import torch
 
     from quizzer.core.expr.context import domain_of
@@ -258,7 +258,7 @@ def _sample(domain: Any, generator: torch.Generator, device: str) -> torch.Tenso
     return uniform(-3.0, 3.0)
 
 
-def _compare(values: torch.Tensor, target: torch.Tensor, points: Values) -> str | None:
+def compare_values(values: torch.Tensor, target: torch.Tensor, points: Values) -> str | None:
     """None when the two agree at enough points; else where they differ."""
     import torch
 

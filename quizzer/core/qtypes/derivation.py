@@ -11,6 +11,7 @@ from typing import Any
 from quizzer.core.grading import GradingEnv
 from quizzer.core.model import Question, Verdict
 from quizzer.core.schema import Field, Path, Record, Report, Str
+from quizzer.errors import QuizzerError
 
 SPEC = Record(
     fields={
@@ -44,3 +45,19 @@ def reference_answer(question: Question, env: GradingEnv) -> str | None:
     from quizzer.core.derive.grading import reference_steps_text
 
     return reference_steps_text(question, env)
+
+
+def render_prompt(question: Question, env: GradingEnv) -> str:
+    """The prompt, then the exercise's start and goal (as typed) and how to answer."""
+    from quizzer.core.derive.grading import exercise_for
+
+    prompt = question.prompt.get(env.lang)
+    try:
+        exercise = exercise_for(question, env)
+    except QuizzerError:
+        return prompt  # reported by validation; the prompt alone is still readable
+    if env.lang == "zh":
+        tail = f"起点：{exercise.start}\n目标：{exercise.goal}\n每行写一步。"
+    else:
+        tail = f"Start: {exercise.start}\nGoal: {exercise.goal}\nWrite one step per line."
+    return f"{prompt.rstrip()}\n\n{tail}"
