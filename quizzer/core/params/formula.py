@@ -15,8 +15,14 @@ import ast
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+# Numbers are exact: ints, and Fractions (imported on first use, ~2.5 ms) only when a division
+# or a negative power does not come out whole.
 
 SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
@@ -33,6 +39,20 @@ def _parse(formula: str) -> ast.expr:
         raise FormulaError(f"bad formula {formula!r}: {exc.msg}") from None
 
 
+def _divide(top: int | Fraction, bottom: int | Fraction) -> int | Fraction:
+    if isinstance(top, int) and isinstance(bottom, int) and bottom and top % bottom == 0:
+        return top // bottom
+    from fractions import Fraction
+
+    return Fraction(top) / Fraction(bottom)
+
+
+def _power(base: int | Fraction, exponent: int) -> int | Fraction:
+    if exponent >= 0:
+        return base**exponent
+    return _divide(1, base ** (-exponent))
+
+
 def evaluate(formula: str, values: Mapping[str, int]) -> int:
     """The exact integer value of `formula`; raise FormulaError if it is not an integer."""
     result = _eval(_parse(formula), values, formula)
@@ -41,13 +61,13 @@ def evaluate(formula: str, values: Mapping[str, int]) -> int:
     return int(result)
 
 
-def _eval(node: ast.expr, values: Mapping[str, int], formula: str) -> Fraction:
+def _eval(node: ast.expr, values: Mapping[str, int], formula: str) -> int | Fraction:
     if isinstance(node, ast.Constant) and isinstance(node.value, int):
-        return Fraction(node.value)
+        return node.value
     if isinstance(node, ast.Name):
         if node.id not in values:
             raise FormulaError(f"{formula!r} uses {node.id!r}, which has no value")
-        return Fraction(values[node.id])
+        return values[node.id]
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return -_eval(node.operand, values, formula)
     if isinstance(node, ast.BinOp):
@@ -60,9 +80,9 @@ def _eval(node: ast.expr, values: Mapping[str, int], formula: str) -> Fraction:
         if isinstance(node.op, ast.Mult):
             return left * right
         if isinstance(node.op, ast.Div):
-            return left / right
+            return _divide(left, right)
         if isinstance(node.op, ast.Pow) and right.denominator == 1:
-            return left ** int(right)
+            return _power(left, int(right))
     raise FormulaError(f"unsupported syntax in formula {formula!r}")
 
 
@@ -74,7 +94,7 @@ Monomial = tuple[tuple[str, int], ...]
 class Polynomial:
     """A Laurent polynomial with rational coefficients (enough for parameter formulas)."""
 
-    terms: Mapping[Monomial, Fraction]
+    terms: Mapping[Monomial, int | Fraction]
 
     @classmethod
     def parse(cls, formula: str) -> Polynomial:
@@ -82,31 +102,31 @@ class Polynomial:
 
     @classmethod
     def constant(cls, value: int | Fraction) -> Polynomial:
-        return cls({(): Fraction(value)} if value else {})
+        return cls({(): value} if value else {})
 
     def __add__(self, other: Polynomial) -> Polynomial:
         terms = dict(self.terms)
         for mono, coef in other.terms.items():
-            terms[mono] = terms.get(mono, Fraction(0)) + coef
+            terms[mono] = terms.get(mono, 0) + coef
         return Polynomial({m: c for m, c in terms.items() if c})
 
     def __mul__(self, other: Polynomial) -> Polynomial:
-        terms: dict[Monomial, Fraction] = {}
+        terms: dict[Monomial, int | Fraction] = {}
         for m1, c1 in self.terms.items():
             for m2, c2 in other.terms.items():
                 mono = _mono_mul(m1, m2)
-                terms[mono] = terms.get(mono, Fraction(0)) + c1 * c2
+                terms[mono] = terms.get(mono, 0) + c1 * c2
         return Polynomial({m: c for m, c in terms.items() if c})
 
     def __neg__(self) -> Polynomial:
         return Polynomial({m: -c for m, c in self.terms.items()})
 
-    def evaluate(self, values: Mapping[str, int]) -> Fraction:
-        total = Fraction(0)
+    def evaluate(self, values: Mapping[str, int]) -> int | Fraction:
+        total: int | Fraction = 0
         for mono, coef in self.terms.items():
             term = coef
             for symbol, power in mono:
-                term *= Fraction(values[symbol]) ** power
+                term *= _power(values[symbol], power)
             total += term
         return total
 
@@ -114,7 +134,7 @@ class Polynomial:
         """`12H² + 13H`: highest degree first, symbols in the architecture's order."""
         rank = {s: i for i, s in enumerate(order)}
 
-        def key(item: tuple[Monomial, Fraction]) -> tuple[int, list[tuple[int, int]]]:
+        def key(item: tuple[Monomial, int | Fraction]) -> tuple[int, list[tuple[int, int]]]:
             mono = item[0]
             degree = sum(p for _, p in mono)
             ranked = sorted((rank.get(s, len(rank)), -p) for s, p in mono)
@@ -126,7 +146,7 @@ class Polynomial:
             body = "·".join(
                 s + (str(p).translate(SUPERSCRIPTS) if p != 1 else "") for s, p in ordered
             )
-            magnitude = abs(coef)
+            magnitude = -coef if coef < 0 else coef
             number = str(magnitude) if magnitude.denominator == 1 else f"({magnitude})"
             text = body if magnitude == 1 and body else (number + body if body else number)
             parts.append(("- " if coef < 0 else "+ ") + text)
@@ -147,7 +167,7 @@ def _poly(node: ast.expr, formula: str) -> Polynomial:
     if isinstance(node, ast.Constant) and isinstance(node.value, int):
         return Polynomial.constant(node.value)
     if isinstance(node, ast.Name):
-        return Polynomial({((node.id, 1),): Fraction(1)})
+        return Polynomial({((node.id, 1),): 1})
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return -_poly(node.operand, formula)
     if isinstance(node, ast.BinOp):
@@ -170,7 +190,7 @@ def _poly(node: ast.expr, formula: str) -> Polynomial:
             # Division by a monomial (Ci/G, H/A): invert its coefficient and exponents.
             ((mono, coef),) = right.terms.items()
             inverse = tuple((s, -p) for s, p in mono)
-            return left * Polynomial({inverse: 1 / coef})
+            return left * Polynomial({inverse: _divide(1, coef)})
     raise FormulaError(f"cannot expand formula {formula!r}")
 
 

@@ -17,7 +17,6 @@ from quizzer.core.params.encoders import ALBERT, BERT, DISTILBERT, ROBERTA, VIT
 from quizzer.core.params.hparams import ArchitectureSpec, Family, ParamsError, coerce
 from quizzer.core.params.layers import LAYER_ALIASES, LAYER_FAMILIES
 from quizzer.core.params.seq2seq import T5, TRANSFORMER
-from quizzer.core.schema import closest_names
 
 MODEL_FAMILIES: dict[str, Family] = {
     f.name: f for f in (BERT, ROBERTA, ALBERT, DISTILBERT, TRANSFORMER, GPT2, T5, LLAMA, VIT)
@@ -176,6 +175,8 @@ def resolve(
         base = dict(family.defaults)
         label = family.title
     else:
+        from quizzer.core.schema import closest_names  # ~5 ms, only for the error
+
         near = closest_names(name, [*known_names(), *LAYERS])
         hint = f" Did you mean: {', '.join(near)}?" if near else ""
         raise ParamsError(
