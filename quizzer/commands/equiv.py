@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from typing import IO, Any
+from typing import Any
 
 import click
 
@@ -124,7 +124,6 @@ def run_batch(path: str, base_assume: list[Any], timeout: float) -> None:
     from quizzer.core.expr.api import check_equivalence
 
     text = read_answer_file(path)
-    out: IO[str] = click.get_text_stream("stdout")
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -149,8 +148,7 @@ def run_batch(path: str, base_assume: list[Any], timeout: float) -> None:
         except QuizzerError as exc:
             record["error"] = exc.message
         record["ms"] = round((time.perf_counter() - started) * 1000, 2)
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        out.flush()
+        click.echo(json.dumps(record, ensure_ascii=False))
 
 
 def _required(case: dict[str, Any], key: str) -> str:

@@ -137,6 +137,7 @@ class ExprContext:
         open_symbols: whether undeclared names become symbols; when False, only declared
             symbols (and those of the expected formula) are understood.
         default: assumption words of an undeclared symbol (real unless `--assume positive`).
+        allow_equations: whether an answer may be an equation (STACK's ATDiff refuses them).
     """
 
     symbols: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -145,6 +146,7 @@ class ExprContext:
     definitions: Mapping[str, str] = field(default_factory=dict)
     open_symbols: bool = True
     default: tuple[str, ...] = ("real",)
+    allow_equations: bool = True
 
     def assumptions_of(self, name: str) -> tuple[str, ...]:
         return self.symbols.get(name, self.default)
@@ -154,14 +156,7 @@ class ExprContext:
         merged = dict(self.symbols)
         for name in names:
             merged.setdefault(name, self.default)
-        return ExprContext(
-            merged,
-            self.functions,
-            self.sigma_logistic,
-            self.definitions,
-            self.open_symbols,
-            self.default,
-        )
+        return replace(self, symbols=merged)
 
     def opened(self) -> ExprContext:
         """A copy in which any name is a symbol (for the author's own formulas)."""
@@ -176,6 +171,7 @@ class ExprContext:
             "definitions": dict(self.definitions),
             "open_symbols": self.open_symbols,
             "default": list(self.default),
+            "allow_equations": self.allow_equations,
         }
 
     @classmethod
@@ -187,6 +183,7 @@ class ExprContext:
             definitions=dict(spec.get("definitions") or {}),
             open_symbols=bool(spec.get("open_symbols", True)),
             default=tuple(spec.get("default") or DEFAULT_ASSUMPTIONS),
+            allow_equations=bool(spec.get("allow_equations", True)),
         )
 
     @classmethod
@@ -250,8 +247,8 @@ class ExprContext:
                     functions.add(name)
                 else:
                     symbols[name] = normalized or ("real",)
-        for name, words in symbols.items():
-            _check_consistent(name, words)
+        for name, declared in symbols.items():
+            _check_consistent(name, declared)
         return cls(symbols, frozenset(functions), sigma, default=default)
 
 

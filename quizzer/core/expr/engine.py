@@ -67,8 +67,8 @@ def prepare(expr: Any) -> Any:
     """Evaluate derivatives and sums, make floats exact (0.1 -> 1/10)."""
     import sympy as sp
 
-    if expr.has(sp.Float):
-        expr = expr.replace(lambda n: n.is_Float, lambda n: sp.Rational(str(n)))
+    if expr.has(sp.Float):  # a SymPy Float is the binary number it holds, taken exactly
+        expr = expr.replace(lambda n: n.is_Float, lambda n: sp.Rational(n))
     if expr.has(sp.Derivative, sp.Sum, sp.Product):
         expr = expr.doit()
     return expr
@@ -155,10 +155,34 @@ def nice_counterexample(fa: Any, fb: Any, outcome: PointResult, dps: int) -> Poi
 
 
 def describe(outcome: PointResult, symbols: list[Any]) -> dict[str, Any]:
+    """The counterexample as text, with as many digits as it takes to tell the values apart
+    (x + 10^-30 and x differ in the 31st digit)."""
+    import mpmath
+
     assert outcome.values is not None
-    point = {str(s): format_value(v, 6) for s, v in zip(symbols, outcome.point, strict=True)}
-    answer, expected = (format_value(v, 6) for v in outcome.values)
-    return {"point": point, "answer": answer, "expected": expected}
+    point = {str(s): _coordinate(v) for s, v in zip(symbols, outcome.point, strict=True)}
+    answer, expected = outcome.values
+    digits = 6
+    with mpmath.workdps(max(mpmath.mp.dps, 4 * BASE_DIGITS + 40 + 2 * MAX_DIGITS)):
+        while format_value(answer, digits) == format_value(expected, digits) and digits < 4000:
+            digits *= 2
+    return {
+        "point": point,
+        "answer": format_value(answer, digits),
+        "expected": format_value(expected, digits),
+    }
+
+
+def _coordinate(value: Any) -> str:
+    """A point's coordinate: short when it is a short number (1.5), else 20 digits."""
+    import mpmath
+
+    short = format_value(value, 6)
+    try:
+        exact = mpmath.mpmathify(short.replace(" ", "").replace("i", "j")) == value
+    except (ValueError, TypeError):
+        exact = False
+    return short if exact else format_value(value, 20)
 
 
 def prove_zero(difference: Any, deadline: Deadline, *, thorough: bool) -> bool:
@@ -208,6 +232,10 @@ def decide(answer: Any, expected: Any, context: ExprContext, deadline: Deadline)
     import sympy as sp
 
     a_eq, b_eq = isinstance(answer, sp.Equality), isinstance(expected, sp.Equality)
+    if a_eq and not context.allow_equations:
+        return Decision(
+            "different", "an equation is not accepted here: give an expression", "structural"
+        )
     if a_eq != b_eq:
         what = "an equation" if a_eq else "an expression, not an equation"
         wanted = "an expression" if a_eq else "an equation (with '=')"
@@ -224,8 +252,16 @@ def decide(answer: Any, expected: Any, context: ExprContext, deadline: Deadline)
 
 
 def decide_expressions(a: Any, b: Any, context: ExprContext, deadline: Deadline) -> Decision:
+    import sympy as sp
+
     if a == b:
         return Decision("equivalent", "the same formula", "structural")
+    if a.has(sp.oo, -sp.oo, sp.zoo) or b.has(sp.oo, -sp.oo, sp.zoo):
+        # Infinities are not numbers to sample; SymPy compares them exactly when both are
+        # constants, and anything else with an infinity in it is left undecided.
+        if not a.free_symbols and not b.free_symbols and sp.Eq(a, b) is sp.false:
+            return Decision("different", "the values differ (one is infinite)", "structural")
+        return Decision("undecided", "formulas with infinities are not compared", "none")
     symbols = sorted((a - b).free_symbols | a.free_symbols | b.free_symbols, key=str)
     comparison, reason = numeric_comparison(a, b, symbols, context, deadline)
     if comparison is not None and comparison.counterexample is not None:

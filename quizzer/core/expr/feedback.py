@@ -56,7 +56,7 @@ def _points(exprs: list[Any], symbols: list[Any], context: ExprContext, seed: in
     compiled = [compile_expr(e, symbols) for e in exprs]
     domains = domains_for(symbols, context)
     rng = random.Random(seed)
-    rows = []
+    rows: list[list[Any]] = []
     for _ in range(POINTS * 4):
         if len(rows) >= (POINTS if symbols else 1):
             break

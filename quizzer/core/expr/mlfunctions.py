@@ -16,7 +16,7 @@ def ml_functions() -> Any:
     """The `sigmoid` SymPy function class (created on first use)."""
     import sympy
 
-    class sigmoid(sympy.Function):
+    class sigmoid(sympy.Function):  # type: ignore[misc]  # lower case: SymPy prints the name
         """The logistic function 1 / (1 + exp(-x))."""
 
         @classmethod

@@ -125,7 +125,7 @@ def _compile(e: Any, index: dict[Any, int]) -> Compiled:
     if e.is_Float:
         text = str(e)
         return lambda env: mpmath.mpf(text)
-    constants = {
+    constants: dict[Any, Callable[[], Value]] = {
         sp.pi: lambda: +mpmath.pi,
         sp.E: lambda: +mpmath.e,
         sp.EulerGamma: lambda: +mpmath.euler,
@@ -177,7 +177,7 @@ def _power(base: Value, exponent: Value) -> Value:
 def _compile_piecewise(e: Any, index: dict[Any, int]) -> Compiled:
     import sympy as sp
 
-    pieces = []
+    pieces: list[tuple[Compiled, tuple[Any, Compiled, Compiled] | None]] = []
     for expr, cond in e.args:
         if cond is sp.true:
             pieces.append((_compile(expr, index), None))
@@ -325,10 +325,12 @@ def compare_at(fa: Compiled, fb: Compiled, point: Sequence[Value], dps: int) -> 
     except Undefined:
         return PointResult(tuple(point), "undefined")
     with mpmath.workdps(dps3):
-        d2, d3 = abs(va2 - vb2), abs(va3 - vb3)
-        if close(va3, vb3, dps3) or d3 <= d2 * mpmath.mpf(10) ** (-(dps2 // 2)):
-            return PointResult(tuple(point), "agree", (va3, vb3))  # rounding noise
-        if abs(d3 - d2) <= d2 * mpmath.mpf("0.01"):
+        d1, d2, d3 = abs(va - vb), abs(va2 - vb2), abs(va3 - vb3)
+        # Rounding noise shrinks with the precision: by 10^-(dps3 - dps) in theory, by at least
+        # half of that here. A real difference D stays put: d2 and d3 both approximate D.
+        if close(va3, vb3, dps3) or d3 <= d1 * mpmath.mpf(10) ** (-((dps3 - dps) // 2)):
+            return PointResult(tuple(point), "agree", (va3, vb3))
+        if d2 > 0 and abs(d3 - d2) <= d2 * mpmath.mpf("0.01"):
             return PointResult(tuple(point), "differ", (va3, vb3))
     return PointResult(tuple(point), "unclear", (va3, vb3))
 

@@ -43,6 +43,13 @@ def _printer_class() -> Any:
         def _print_ImaginaryUnit(self, expr: Any) -> str:
             return "i"
 
+        def _print_Rational(self, expr: Any) -> str:
+            exponent = len(str(expr.q)) - 1
+            if expr.q == 10**exponent and exponent >= 6 and abs(expr.p) < 1000:
+                mantissa = "" if expr.p == 1 else f"{expr.p}·"
+                return f"{mantissa}10^(-{exponent})"  # 1e-30 reads better than 1/1000...0
+            return f"{expr.p}/{expr.q}"
+
         def _print_Abs(self, expr: Any) -> str:
             return f"|{self._print(expr.args[0])}|"
 
@@ -52,7 +59,7 @@ def _printer_class() -> Any:
         def _exponent(self, exponent: Any) -> str:
             if exponent.is_Integer and 1 < exponent < 10**6:
                 return str(exponent).translate(_SUPERSCRIPT_DIGITS)
-            text = self._print(exponent)
+            text = str(self._print(exponent))
             if exponent.is_Symbol or (exponent.is_Integer and exponent >= 0):
                 return text
             return f"({text})"
@@ -64,12 +71,12 @@ def _printer_class() -> Any:
             if exponent == -sp.S.Half:
                 return "1/√" + self._radicand(base)
             if exponent is sp.S.NegativeOne:
-                return "1/" + self.parenthesize(base, PRECEDENCE["Mul"], strict=True)
+                return "1/" + str(self.parenthesize(base, PRECEDENCE["Mul"], strict=True))
             if base == sp.E:
                 return "e^" + self._exponent(exponent)
             if exponent.is_Integer and exponent < 0:
-                return "1/" + self._print(sp.Pow(base, -exponent, evaluate=False))
-            text = self.parenthesize(base, PRECEDENCE["Pow"], strict=True)
+                return "1/" + str(self._print(sp.Pow(base, -exponent, evaluate=False)))
+            text = str(self.parenthesize(base, PRECEDENCE["Pow"], strict=True))
             return text + (
                 self._exponent(exponent)
                 if exponent.is_Integer and exponent > 1

@@ -76,6 +76,7 @@ STRUCTURE_NAMES = (
     "Unequality",
 )
 CONSTANT_NAMES = ("pi", "E", "I", "EulerGamma", "GoldenRatio", "oo", "zoo", "nan")
+NEGATIVE_INFINITY = "-oo"
 SYMBOL_KEYS = (
     "real",
     "positive",
@@ -127,10 +128,14 @@ def to_json(expr: Any) -> Any:
     if expr.is_Rational:
         return {"rat": [str(expr.p), str(expr.q)]}
     if expr.is_Float:
-        return {"float": str(expr)}
+        # A Float is the binary number it holds: sent exactly (str() would round it to decimal).
+        exact = sp.Rational(expr)
+        return {"rat": [str(exact.p), str(exact.q)]}
     for name in CONSTANT_NAMES:
         if expr == getattr(sp, name):
             return {"const": name}
+    if expr == -sp.oo:
+        return {"const": NEGATIVE_INFINITY}
     if isinstance(expr, AppliedUndef):
         return {"undef": expr.func.__name__, "args": [to_json(a) for a in expr.args]}
     name = type(expr).__name__
@@ -158,6 +163,8 @@ def from_json(tree: Any) -> Any:
         return sp.Float(str(tree["float"]))
     if "const" in tree and tree["const"] in CONSTANT_NAMES:
         return getattr(sp, tree["const"])
+    if tree.get("const") == NEGATIVE_INFINITY:
+        return -sp.oo
     if "bool" in tree:
         return sp.true if tree["bool"] else sp.false
     args = [from_json(a) for a in tree.get("args", [])]

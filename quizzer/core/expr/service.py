@@ -16,7 +16,7 @@ gives `{"error": {"type": "AnswerError", "message", "side"}}`.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from quizzer.core.expr.build import Builder, build_expression
@@ -102,7 +102,7 @@ def check(request: Mapping[str, Any]) -> dict[str, Any]:
     context = context_from(request.get("context"))
     answer, expected, _ = read_pair(request["answer"], request["expected"], context)
     decision = decide(answer, expected, context, deadline)
-    result = {
+    result: dict[str, Any] = {
         "verdict": decision.verdict,
         "reason": decision.reason,
         "method": decision.method,
@@ -203,12 +203,16 @@ def interpret(request: Mapping[str, Any]) -> dict[str, Any]:
     return {"pretty": pretty(read_formula(request["text"], builder, "answer"))}
 
 
-OPS = {
+def ping(request: Mapping[str, Any]) -> dict[str, Any]:
+    return {"pong": True}
+
+
+OPS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "check": check,
     "near_miss": near_miss,
     "grade": grade,
     "interpret": interpret,
-    "ping": lambda request: {"pong": True},
+    "ping": ping,
 }
 
 

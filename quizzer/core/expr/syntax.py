@@ -304,13 +304,11 @@ class Parser:
             raise AnswerError(f"formula nested too deeply (more than {MAX_DEPTH} levels)")
 
     def sum(self) -> Node:
-        self.enter()
         terms = [self.product()]
         while self.at("+", "-"):
             op = self.take().text
             term = self.product()
             terms.append(term if op == "+" else Node("neg", args=(term,)))
-        self.depth -= 1
         return terms[0] if len(terms) == 1 else Node("add", args=tuple(terms))
 
     def starts_operand(self) -> bool:
