@@ -9,7 +9,7 @@ from __future__ import annotations
 from quizzer.core.params.breakdown import GROUP_TITLES, GROUP_TITLES_ZH, Breakdown, Component
 from quizzer.core.params.formula import group_digits, pretty
 from quizzer.core.params.hparams import ArchitectureSpec
-from quizzer.core.params.mistakes import VARIANTS
+from quizzer.core.params.mistakes import TITLES, VARIANTS
 from quizzer.core.params.quantity import Quantity
 from quizzer.core.text import LocalizedText
 
@@ -44,8 +44,12 @@ def explain(spec: ArchitectureSpec, breakdown: Breakdown) -> list[LocalizedText]
     paragraphs.extend(_facts(b))
     mistakes = _mistakes(spec, b)
     if mistakes:
-        paragraphs.append(LocalizedText("Classic mistakes:", "常见错误："))
-        paragraphs.extend(mistakes)
+        paragraphs.append(
+            LocalizedText(
+                "\n".join(["Classic mistakes:", *(m.en for m in mistakes)]),
+                "\n".join(["常见错误：", *(m.get("zh") for m in mistakes)]),
+            )
+        )
     return paragraphs
 
 
@@ -149,21 +153,23 @@ def _mistakes(spec: ArchitectureSpec, b: Breakdown) -> list[LocalizedText]:
         if value is None or value == b.total:
             continue
         diff = group_digits(abs(int(value) - b.total))
-        direction = ("short", "少") if value < b.total else ("too many", "多")
+        short = value < b.total
+        title = TITLES.get(variant.id, LocalizedText(variant.id, variant.id))
+        wrong = group_digits(int(value))
         lines.append(
             LocalizedText(
-                f"- {variant.feedback.en} ({group_digits(int(value))}, {diff} {direction[0]})",
-                f"- {variant.feedback.get('zh')}"
-                f"（{group_digits(int(value))}，{direction[1]} {diff}）",
+                f"- {title.en}: {wrong} ({diff} {'short' if short else 'too many'}). "
+                f"{variant.feedback.en}",
+                f"- {title.get('zh')}：{wrong}（{'少' if short else '多'} {diff}）。"
+                f"{variant.feedback.get('zh')}",
             )
         )
     if b.buffers:
-        wrong = b.total + sum(c.total for c in b.buffers)
+        with_buffers = group_digits(b.total + sum(c.total for c in b.buffers))
         lines.append(
             LocalizedText(
-                f"- Counting the BatchNorm running statistics as parameters gives "
-                f"{group_digits(wrong)}.",
-                f"- 把 BatchNorm 的 running 统计量当作参数，会得到 {group_digits(wrong)}。",
+                f"- Counting the BatchNorm running statistics as parameters: {with_buffers}.",
+                f"- 把 BatchNorm 的 running 统计量当作参数：{with_buffers}。",
             )
         )
     return lines

@@ -282,6 +282,24 @@ VARIANTS: tuple[Variant, ...] = (
 )
 
 
+# Short names for `--explain`'s list of classic mistakes.
+TITLES = {
+    "no-bias": LocalizedText("Forgetting the biases", "漏掉偏置"),
+    "one-layernorm": LocalizedText("Counting one LayerNorm per layer", "每层只算一个 LayerNorm"),
+    "forgot-pooler": LocalizedText("Leaving out the pooler", "漏掉 pooler"),
+    "added-pooler": LocalizedText("Adding a pooler", "多算了 pooler"),
+    "tied-head-twice": LocalizedText("Counting a tied head twice", "把共享权重的输出头算两次"),
+    "untied-head-missing": LocalizedText("Leaving out the untied head", "漏掉不共享权重的输出头"),
+    "gqa-ignored": LocalizedText("Ignoring grouped-query attention", "忽略分组查询注意力"),
+    "one-rnn-bias": LocalizedText("One bias vector per gate block", "每个门块只算一个偏置"),
+    "forgot-bidirectional": LocalizedText("Forgetting the backward direction", "漏掉反向"),
+    "groups-ignored": LocalizedText("Ignoring the groups", "忽略分组"),
+    "albert-unshared": LocalizedText(
+        "Counting ALBERT's layers separately", "把 ALBERT 的各层分开计算"
+    ),
+}
+
+
 def matching_variants(
     spec: ArchitectureSpec, quantity: Quantity, got: float, close: Callable[[float, float], bool]
 ) -> list[Variant]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from quizzer.core.params.breakdown import Breakdown
-from quizzer.core.params.cost import GB, GIB, CostLine, human_bytes, human_flops
+from quizzer.core.params.cost import GIB, CostLine, human_bytes, human_flops
 from quizzer.core.params.formula import group_digits
 from quizzer.core.params.report import Row, breakdown_json, cost_json, rows
 
@@ -159,7 +159,7 @@ def renderables(b: Breakdown, extras: Extras) -> list[RenderableType]:
     if extras.memory is not None:
         out.append(
             _cost_table(
-                f"Memory (1 GB = {GB:.0e} bytes, 1 GiB = {GIB:,} bytes; Adam without activations)",
+                f"Memory (1 GB = 10⁹ bytes, 1 GiB = 2³⁰ = {GIB:,} bytes; Adam without activations)",
                 extras.memory,
             )
         )
