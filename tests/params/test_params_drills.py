@@ -147,6 +147,8 @@ def test_memory_and_flops_are_checked_within_tolerance_and_units_are_read() -> N
     assert outcome(kv, "2") is Outcome.CORRECT
     assert outcome(kv, "2.01 GiB") is Outcome.CORRECT
     assert outcome(kv, "2.1") is Outcome.INCORRECT
+    assert outcome(kv, "2.147 GB") is Outcome.CORRECT  # the same amount in another unit
+    assert outcome(kv, "2147483648 bytes") is Outcome.CORRECT
     unit_slip = grade(kv, "2.147", GradingEnv())
     assert "GiB" in " ".join(f.en for f in unit_slip.feedback)
     flops = make_question(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -47,7 +47,7 @@ class ParsedAnswer:
 
 
 def parse_answer(
-    text: str, *, allow_suffix: bool, unit_words: tuple[str, ...] = ()
+    text: str, *, allow_suffix: bool, units: Mapping[str, Fraction] | None = None
 ) -> ParsedAnswer:
     """Parse `a + b*c = total`; raise AnswerError saying what is expected."""
     raw = str(text).strip()
@@ -61,7 +61,7 @@ def parse_answer(
     terms: tuple[Fraction, ...] = ()
     for segment in segments:
         pieces = [p.strip() for p in _PLUS.split(segment)]
-        values = tuple(_term(p, allow_suffix, unit_words) for p in pieces)
+        values = tuple(_term(p, allow_suffix, units or {}) for p in pieces)
         if len(values) > 1:
             terms = values
         else:
@@ -71,20 +71,21 @@ def parse_answer(
     return ParsedAnswer(sum(terms, Fraction(0)), terms)
 
 
-def _term(text: str, allow_suffix: bool, unit_words: tuple[str, ...]) -> Fraction:
-    stripped = _strip_unit(text, unit_words)
+def _term(text: str, allow_suffix: bool, units: Mapping[str, Fraction]) -> Fraction:
+    """One term in the question's unit: `2.147 GB` becomes 2 when GiB were asked for."""
+    stripped, factor = _strip_unit(text, units)
     if not stripped:
         raise AnswerError(f"{text!r}: a term is empty (check the '+' and '=' signs)")
     try:
-        return _number(stripped, allow_suffix)
+        return _number(stripped, allow_suffix) * factor
     except AnswerError:
         factors = _TIMES.split(stripped)
         if len(factors) < 2:
             raise
     product = Fraction(1)
-    for factor in factors:
-        product *= _number(factor, allow_suffix)
-    return product
+    for part in factors:
+        product *= _number(part, allow_suffix)
+    return product * factor
 
 
 def _number(text: str, allow_suffix: bool) -> Fraction:
@@ -92,12 +93,12 @@ def _number(text: str, allow_suffix: bool) -> Fraction:
     return parsed.exact if parsed.exact is not None else Fraction(parsed.value)
 
 
-def _strip_unit(text: str, unit_words: tuple[str, ...]) -> str:
-    lowered = text.lower()
-    for word in sorted(unit_words, key=len, reverse=True):
-        if lowered.endswith(word.lower()) and len(text) > len(word):
-            return text[: -len(word)].strip()
-    return text.strip()
+def _strip_unit(text: str, units: Mapping[str, Fraction]) -> tuple[str, Fraction]:
+    lowered = text.strip().lower()
+    for word in sorted(units, key=len, reverse=True):
+        if lowered.endswith(word.lower()) and len(lowered) > len(word):
+            return text.strip()[: -len(word)].strip(), units[word]
+    return text.strip(), Fraction(1)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,15 @@ from quizzer.core.params.answers import ParsedAnswer, find_divergence, parse_ans
 from quizzer.core.params.hparams import ArchitectureSpec, ParamsError
 from quizzer.core.params.mistakes import matching_variants
 from quizzer.core.params.presets import family_of, resolve
-from quizzer.core.params.quantity import FLOP_UNITS, SETTINGS, Quantity, Result, evaluate
+from quizzer.core.params.quantity import (
+    BYTE_UNITS,
+    FLOP_UNITS,
+    SETTINGS,
+    UNITS,
+    Quantity,
+    Result,
+    evaluate,
+)
 from quizzer.core.text import LocalizedText
 from quizzer.errors import AnswerError
 
@@ -153,12 +161,16 @@ def _seed_and_answer(answer: Any, env: GradingEnv) -> tuple[int | None, Any]:
     return env.seed, answer
 
 
-def unit_words(drill: Drill) -> tuple[str, ...]:
+def written_units(drill: Drill) -> dict[str, Fraction]:
+    """Units a learner may write after a number, with the factor to the question's unit."""
     unit = drill.quantity.unit
-    words = {unit, "parameters", "params", "FLOPs", "FLOP", "bytes"}
     if drill.other is not None and drill.other[0] == "ratio":
-        words |= {"x", "×", "times"}
-    return tuple(words)
+        return {"x": Fraction(1), "×": Fraction(1), "times": Fraction(1)}
+    for family in (BYTE_UNITS, FLOP_UNITS):
+        if unit in family:
+            words = {word: Fraction(UNITS[word]) / Fraction(UNITS[unit]) for word in family}
+            return {**words, "FLOP": words["FLOPs"]} if family is FLOP_UNITS else words
+    return {"parameters": Fraction(1), "params": Fraction(1)}
 
 
 def grade_params_question(question: Question, answer: Any, env: GradingEnv) -> Verdict:
@@ -171,7 +183,7 @@ def grade_params_question(question: Question, answer: Any, env: GradingEnv) -> V
     if isinstance(given, int | float) and not isinstance(given, bool):
         parsed = ParsedAnswer(Fraction(given))
     else:
-        parsed = parse_answer(str(given), allow_suffix=allow_suffix, unit_words=unit_words(drill))
+        parsed = parse_answer(str(given), allow_suffix=allow_suffix, units=written_units(drill))
     got = float(parsed.value)
     ok = _equal(parsed.value, result.value, drill)
     feedback: list[LocalizedText] = []

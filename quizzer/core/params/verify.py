@@ -65,7 +65,12 @@ def import_torch() -> tuple[Any, float]:
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*NumPy.*")
-        import torch
+        try:
+            import torch
+        except ImportError:
+            from quizzer.core.params.hparams import ParamsError
+
+            raise ParamsError("--verify needs torch (pip install torch)") from None
     return torch, time.perf_counter() - start
 
 
