@@ -1,10 +1,10 @@
 """`quizzer derive`: check derivations line by line.
 
-    quizzer derive --check [PATH...]            every reference derivation, proven twice
-    quizzer derive EXERCISE_ID --steps FILE     grade a derivation (one step a line)
-    quizzer derive --steps FILE [--assume ...]  a free chain: each line equals the previous
-    quizzer derive EXERCISE_ID                  work the exercise at a prompt
-    quizzer derive --list                       the exercises
+quizzer derive --check [PATH...]            every reference derivation, proven twice
+quizzer derive EXERCISE_ID --steps FILE     grade a derivation (one step a line)
+quizzer derive --steps FILE [--assume ...]  a free chain: each line equals the previous
+quizzer derive EXERCISE_ID                  work the exercise at a prompt
+quizzer derive --list                       the exercises
 """
 
 from __future__ import annotations
@@ -30,32 +30,70 @@ if TYPE_CHECKING:
     from quizzer.core.derive.checker import DerivationReport
 
 MARKS = {"valid": "[green]✓[/green]", "invalid": "[red]✗[/red]", "undecided": "[yellow]?[/yellow]"}
-OUTCOMES = {"correct": "[green]✓ correct[/green]", "incorrect": "[red]✗ incorrect[/red]",
-            "undecided": "[yellow]? undecided[/yellow]"}
+OUTCOMES = {
+    "correct": "[green]✓ correct[/green]",
+    "incorrect": "[red]✗ incorrect[/red]",
+    "undecided": "[yellow]? undecided[/yellow]",
+}
 
 
 @click.command()
 @click.argument("args", nargs=-1, metavar="[EXERCISE_ID | PATH...]")
-@click.option("--check", "check_all", is_flag=True,
-              help="Verify every reference derivation (or those under PATH...): all steps "
-              "valid, and torch agrees (autograd or Monte Carlo). Exit 1 on any failure.")
-@click.option("--steps", "steps_file", metavar="FILE",
-              help="Grade the derivation in FILE ('-' for stdin), one step a line.")
-@click.option("--assume", "assume", multiple=True, metavar="SPEC",
-              help="For a free chain: 'positive' (every symbol), 'x=positive', "
-              "'n=integer,positive', 'f=function' (as in `quizzer equiv`).")
+@click.option(
+    "--check",
+    "check_all",
+    is_flag=True,
+    help="Verify every reference derivation (or those under PATH...): all steps "
+    "valid, and torch agrees (autograd or Monte Carlo). Exit 1 on any failure.",
+)
+@click.option(
+    "--steps",
+    "steps_file",
+    metavar="FILE",
+    help="Grade the derivation in FILE ('-' for stdin), one step a line.",
+)
+@click.option(
+    "--assume",
+    "assume",
+    multiple=True,
+    metavar="SPEC",
+    help="For a free chain: 'positive' (every symbol), 'x=positive', "
+    "'n=integer,positive', 'f=function' (as in `quizzer equiv`).",
+)
 @click.option("--list", "list_all", is_flag=True, help="List the exercises.")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
-              help="Where the torch checks run (auto: CUDA when available).")
-@click.option("--samples", type=click.IntRange(1000, 5_000_000), default=None,
-              help="Monte Carlo samples per case for --check (default: each exercise's own).")
-@click.option("--timeout", type=click.FloatRange(0.1, 60), default=2.0, show_default=True,
-              help="Time cap per step, in seconds.")
+@click.option(
+    "--device",
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    default="auto",
+    help="Where the torch checks run (auto: CUDA when available).",
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(1000, 5_000_000),
+    default=None,
+    help="Monte Carlo samples per case for --check (default: each exercise's own).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 60),
+    default=2.0,
+    show_default=True,
+    help="Time cap per step, in seconds.",
+)
 @json_option
 @lang_option
-def derive(args: tuple[str, ...], check_all: bool, steps_file: str | None,
-           assume: tuple[str, ...], list_all: bool, device: str, samples: int | None,
-           timeout: float, as_json: bool, lang: str | None) -> None:
+def derive(
+    args: tuple[str, ...],
+    check_all: bool,
+    steps_file: str | None,
+    assume: tuple[str, ...],
+    list_all: bool,
+    device: str,
+    samples: int | None,
+    timeout: float,
+    as_json: bool,
+    lang: str | None,
+) -> None:
     """Check derivations line by line: each line must follow from the previous one.
 
     Lines are formulas in the language of `quizzer equiv` plus diff(f, x); in a chain of
@@ -75,8 +113,9 @@ def derive(args: tuple[str, ...], check_all: bool, steps_file: str | None,
         raise click.UsageError("give one EXERCISE_ID (paths go with --check)")
     exercise_id = args[0] if args else None
     if exercise_id is None and steps_file is None:
-        raise click.UsageError("give an EXERCISE_ID, --steps FILE, --check or --list "
-                               "(see quizzer derive --help)")
+        raise click.UsageError(
+            "give an EXERCISE_ID, --steps FILE, --check or --list (see quizzer derive --help)"
+        )
     if exercise_id is not None and assume:
         raise click.UsageError("--assume is for a free chain; an exercise declares its symbols")
     if steps_file is None:
@@ -98,11 +137,22 @@ def _list(as_json: bool, lang: str) -> None:
         click.echo(f"quizzer: skipped: {diag}", err=True)
     ordered = sorted(exercises.values(), key=lambda e: (e.topic, e.id))
     if as_json:
-        emit_json({"exercises": [
-            {"id": e.id, "topic": e.topic, "title": e.title.get(lang), "file": e.file,
-             "difficulty": e.difficulty, "steps": len(e.steps),
-             "monte_carlo": e.monte_carlo is not None}
-            for e in ordered]})
+        emit_json(
+            {
+                "exercises": [
+                    {
+                        "id": e.id,
+                        "topic": e.topic,
+                        "title": e.title.get(lang),
+                        "file": e.file,
+                        "difficulty": e.difficulty,
+                        "steps": len(e.steps),
+                        "monte_carlo": e.monte_carlo is not None,
+                    }
+                    for e in ordered
+                ]
+            }
+        )
         return
     from rich.table import Table
 
@@ -114,34 +164,42 @@ def _list(as_json: bool, lang: str) -> None:
     stdout_console().print(table)
 
 
-def _check(paths: tuple[str, ...], device: str, samples: int | None, timeout: float,
-           as_json: bool) -> None:
+def _check(
+    paths: tuple[str, ...], device: str, samples: int | None, timeout: float, as_json: bool
+) -> None:
     from quizzer.core.derive.verify import verify_paths
 
-    checks, diagnostics = verify_paths([Path(p) for p in paths] or None, device=device,
-                                       timeout=timeout, samples=samples)
+    checks, diagnostics = verify_paths(
+        [Path(p) for p in paths] or None, device=device, timeout=timeout, samples=samples
+    )
     failed = [c for c in checks if not c.ok]
     if as_json:
-        emit_json({
-            "exercises": [c.to_json() for c in checks],
-            "passed": len(checks) - len(failed),
-            "failed": len(failed),
-            "diagnostics": [d.to_json() for d in diagnostics],
-        })
+        emit_json(
+            {
+                "exercises": [c.to_json() for c in checks],
+                "passed": len(checks) - len(failed),
+                "failed": len(failed),
+                "diagnostics": [d.to_json() for d in diagnostics],
+            }
+        )
     else:
         console = stdout_console()
         for check in checks:
             mark = "[green]✓[/green]" if check.ok else "[red]✗[/red]"
-            console.print(f"{mark} {check.exercise_id}  symbolic: "
-                          f"{'valid' if check.symbolic == 'valid' else 'FAILED'}  numeric: "
-                          f"{check.numeric}")
+            console.print(
+                f"{mark} {check.exercise_id}  symbolic: "
+                f"{'valid' if check.symbolic == 'valid' else 'FAILED'}  numeric: "
+                f"{check.numeric}"
+            )
             for problem in check.problems:
                 console.print(f"    {check.file}: {problem}", markup=False)
         for diag in diagnostics:
             click.echo(f"quizzer: {diag}", err=True)
-        console.print(f"{len(checks)} exercise(s): {len(checks) - len(failed)} passed, "
-                      f"{len(failed)} failed" + (f", {len(diagnostics)} file problem(s)"
-                                                 if diagnostics else ""))
+        console.print(
+            f"{len(checks)} exercise(s): {len(checks) - len(failed)} passed, "
+            f"{len(failed)} failed"
+            + (f", {len(diagnostics)} file problem(s)" if diagnostics else "")
+        )
     if failed or diagnostics or not checks:
         sys.exit(int(ExitCode.INCORRECT))
 
@@ -156,8 +214,9 @@ def _exercise(exercise_id: str, text: str, timeout: float, as_json: bool, lang: 
     _emit(report, as_json, lang, exercise.id, f"{exercise.id}: {exercise.title.get(lang)}")
 
 
-def _free_chain(text: str, assume: tuple[str, ...], timeout: float, as_json: bool,
-                lang: str) -> None:
+def _free_chain(
+    text: str, assume: tuple[str, ...], timeout: float, as_json: bool, lang: str
+) -> None:
     from quizzer.core.derive.checker import DerivationChecker
     from quizzer.core.derive.givens import prepare_free_chain
 
@@ -165,8 +224,9 @@ def _free_chain(text: str, assume: tuple[str, ...], timeout: float, as_json: boo
     _emit(report, as_json, lang, None, "free chain")
 
 
-def _emit(report: DerivationReport, as_json: bool, lang: str, exercise_id: str | None,
-          title: str) -> None:
+def _emit(
+    report: DerivationReport, as_json: bool, lang: str, exercise_id: str | None, title: str
+) -> None:
     if as_json:
         emit_json({"exercise": exercise_id, **report.to_json(lang)})
     else:

@@ -90,7 +90,9 @@ def split_lines(answer: str | Sequence[str]) -> list[tuple[int, str]]:
 def split_links(text: str) -> list[str]:
     """`a = b = c` -> [a, b, c]; `= c` -> ["", c]. Only a single '=' outside brackets splits
     (`==`, `<=`, `>=` and `!=` do not)."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for i, char in enumerate(text):
         if char in "([{":
             depth += 1
@@ -112,7 +114,9 @@ def split_links(text: str) -> list[str]:
 
 def split_arguments(text: str) -> list[str]:
     """`a, f(b, c)` -> ["a", "f(b, c)"]: commas outside brackets separate arguments."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         if char in "([{":
             depth += 1
@@ -142,8 +146,12 @@ class _LineState:
     feedback: list[LocalizedText] = field(default_factory=list)
     counterexample: Mapping[str, Any] | None = None
 
-    def add(self, verdict: str, *feedback: LocalizedText,
-            counterexample: Mapping[str, Any] | None = None) -> None:
+    def add(
+        self,
+        verdict: str,
+        *feedback: LocalizedText,
+        counterexample: Mapping[str, Any] | None = None,
+    ) -> None:
         if _RANK[verdict] > _RANK[self.verdict]:
             self.verdict = verdict
         self.feedback.extend(feedback)
@@ -190,12 +198,16 @@ class DerivationChecker:
         previous: _Link | None = None
         last_good: Any = None  # the last formula before the first invalid line (for hints)
         first_line_matched_start = False
-        links_seen = 0
         for index, (number, text, formulas) in enumerate(lines):
             state = _LineState()
             if isinstance(formulas, AnswerError):
-                state.add(INVALID, _text(f"This line cannot be read: {formulas.message}",
-                                         f"这一行无法识别：{formulas.message}"))
+                state.add(
+                    INVALID,
+                    _text(
+                        f"This line cannot be read: {formulas.message}",
+                        f"这一行无法识别：{formulas.message}",
+                    ),
+                )
                 if not any(r.verdict == INVALID for r in reports):
                     last_good = _last_good(reports, lines, index)
                 reports.append(self._report(number, text, state))
@@ -208,15 +220,22 @@ class DerivationChecker:
                     first_break = not any(r.verdict == INVALID for r in reports)
                     self._check_step(previous, link, state, explain=first_break)
                 previous = link
-                links_seen += 1
-            if index == 1 and first_line_matched_start and len(formulas) == 1 and not free:
-                # Literally the goal (as SymPy reads it), right after the start: a leap that
-                # is allowed, but worth saying.
-                if formulas[0] == self.prepared.goal:
-                    state.feedback.append(_text(
+            # Literally the goal (as SymPy reads it), right after the start: a leap that is
+            # allowed, but worth saying.
+            if (
+                index == 1
+                and first_line_matched_start
+                and len(formulas) == 1
+                and not free
+                and formulas[0] == self.prepared.goal
+            ):
+                state.feedback.append(
+                    _text(
                         "This line merely restates the goal: the step is valid, but it shows "
                         "none of the working.",
-                        "这一行只是重述了目标：这一步成立，但没有展示任何推导过程。"))
+                        "这一行只是重述了目标：这一步成立，但没有展示任何推导过程。",
+                    )
+                )
             if state.verdict == INVALID and not any(r.verdict == INVALID for r in reports):
                 last_good = _last_good(reports, lines, index)
             reports.append(self._report(number, text, state))
@@ -232,8 +251,10 @@ class DerivationChecker:
         if self.prepared.equation_chain:
             formula = self.prepared.parse(text)
             if not isinstance(formula, sympy.Equality):
-                raise AnswerError("this derivation is a chain of equations: write each line as "
-                                  "an equation 'lhs = rhs'")
+                raise AnswerError(
+                    "this derivation is a chain of equations: write each line as "
+                    "an equation 'lhs = rhs'"
+                )
             return [formula]
         parts = split_links(text)
         if parts and parts[0] == "" and len(parts) > 1:
@@ -248,28 +269,45 @@ class DerivationChecker:
         if self._matches(link.written, start):
             return True
         if self._matches(link.written, goal):
-            state.add(INVALID, _text(
-                f"The first line must be the start, {pretty(start)}; this line is the goal "
-                "itself.",
-                f"第一行必须是起点 {pretty(start)}；这一行就是目标本身。"))
+            state.add(
+                INVALID,
+                _text(
+                    f"The first line must be the start, {pretty(start)}; this line is the goal "
+                    "itself.",
+                    f"第一行必须是起点 {pretty(start)}；这一行就是目标本身。",
+                ),
+            )
             return False
         result = self._compare_normalized(link, _Link(start, None, 0))
         if result.verdict == "equivalent":
-            state.add(VALID, _text(
-                "This is the start rewritten with the exercise's definitions.",
-                "这是用题目给出的定义改写后的起点。"))
+            state.add(
+                VALID,
+                _text(
+                    "This is the start rewritten with the exercise's definitions.",
+                    "这是用题目给出的定义改写后的起点。",
+                ),
+            )
         elif result.verdict == "different":
-            state.add(INVALID, _text(
-                f"The first line must be the start: {pretty(start)}.",
-                f"第一行必须是起点：{pretty(start)}。"))
+            state.add(
+                INVALID,
+                _text(
+                    f"The first line must be the start: {pretty(start)}.",
+                    f"第一行必须是起点：{pretty(start)}。",
+                ),
+            )
         else:
-            state.add(UNDECIDED, _text(
-                f"Could not decide whether this line is the start ({result.reason}).",
-                f"无法判断这一行是否为起点（{result.reason}）。"))
+            state.add(
+                UNDECIDED,
+                _text(
+                    f"Could not decide whether this line is the start ({result.reason}).",
+                    f"无法判断这一行是否为起点（{result.reason}）。",
+                ),
+            )
         return False
 
-    def _check_step(self, previous: _Link, link: _Link, state: _LineState,
-                    explain: bool = True) -> None:
+    def _check_step(
+        self, previous: _Link, link: _Link, state: _LineState, explain: bool = True
+    ) -> None:
         """Check one link; `explain`: add the engine's near-miss feedback (done for the first
         invalid line only, where the learner will look; each call costs ~10 ms)."""
         result = self._compare_normalized(link, previous)
@@ -278,16 +316,24 @@ class DerivationChecker:
         if result.verdict == "equivalent":
             return
         if result.verdict == "undecided":
-            state.add(UNDECIDED, _text(
-                f"Could not decide whether this step follows from {where}: {result.reason}.",
-                f"无法判断这一步是否由{where_zh}得出：{result.reason}。"))
+            state.add(
+                UNDECIDED,
+                _text(
+                    f"Could not decide whether this step follows from {where}: {result.reason}.",
+                    f"无法判断这一步是否由{where_zh}得出：{result.reason}。",
+                ),
+            )
             return
         feedback = [_text(f"This does not follow from {where}.", f"这一步不能由{where_zh}得出。")]
         if result.counterexample:
             unknown = str(self.prepared.unknown) if result.method == "solutions" else None
-            feedback.append(_counterexample_text(result.counterexample, unknown,
-                                                 bool(self.prepared.rules
-                                                      or self.prepared.functions)))
+            feedback.append(
+                _counterexample_text(
+                    result.counterexample,
+                    unknown,
+                    bool(self.prepared.rules or self.prepared.functions),
+                )
+            )
         elif result.reason:
             feedback.append(_text(f"({result.reason})", f"（{result.reason}）"))
         if explain and state.verdict != INVALID:
@@ -319,8 +365,9 @@ class DerivationChecker:
         if self.prepared.equation_chain and self.prepared.unknown is not None:
             from quizzer.core.derive.equations import compare_by_solutions
 
-            return compare_by_solutions(answer, expected, self.prepared.unknown, self.context,
-                                        self.timeout, self.worker)
+            return compare_by_solutions(
+                answer, expected, self.prepared.unknown, self.context, self.timeout, self.worker
+            )
         return compare(answer, expected, self.context, self.timeout, self.worker)
 
     def _matches(self, written: Any, target: Any) -> bool:
@@ -338,11 +385,11 @@ class DerivationChecker:
     # -- the whole --------------------------------------------------------------------------
 
     def _report(self, number: int, text: str, state: _LineState) -> LineReport:
-        return LineReport(number, text, state.verdict, tuple(state.feedback),
-                          state.counterexample)
+        return LineReport(number, text, state.verdict, tuple(state.feedback), state.counterexample)
 
-    def _conclude(self, reports: list[LineReport], last: _Link | None, free: bool,
-                  last_good: Any) -> DerivationReport:
+    def _conclude(
+        self, reports: list[LineReport], last: _Link | None, free: bool, last_good: Any
+    ) -> DerivationReport:
         exercise = self.prepared.exercise
         invalid = [i for i, r in enumerate(reports) if r.verdict == INVALID]
         undecided = [r for r in reports if r.verdict == UNDECIDED]
@@ -350,39 +397,81 @@ class DerivationChecker:
             first = reports[invalid[0]]
             hint = self.prepared.next_hint(last_good, invalid[0]) if exercise else None
             reports[invalid[0]] = LineReport(
-                first.line, first.text, first.verdict,
-                first.feedback + ((_text(f"Hint: {hint.en}", f"提示：{hint.get('zh')}"),)
-                                  if hint else ()),
+                first.line,
+                first.text,
+                first.verdict,
+                first.feedback
+                + ((_text(f"Hint: {hint.en}", f"提示：{hint.get('zh')}"),) if hint else ()),
                 first.counterexample,
             )
-            summary = _text(f"Line {first.line} is the first invalid step.",
-                            f"第 {first.line} 行是第一个不成立的步骤。")
-            reached = bool(last is not None and not free
-                           and self._matches(last.written, self.prepared.goal))
+            summary = _text(
+                f"Line {first.line} is the first invalid step.",
+                f"第 {first.line} 行是第一个不成立的步骤。",
+            )
+            reached = bool(
+                last is not None and not free and self._matches(last.written, self.prepared.goal)
+            )
             return DerivationReport(Outcome.INCORRECT, tuple(reports), reached, (summary,), hint)
         if free:
             if undecided:
-                return DerivationReport(Outcome.UNDECIDED, tuple(reports), False, (
-                    _text(f"Line {undecided[0].line} could not be decided.",
-                          f"第 {undecided[0].line} 行无法判定。"),))
-            return DerivationReport(Outcome.CORRECT, tuple(reports), False, (
-                _text("Every line equals the previous one.", "每一行都与上一行相等。"),))
+                return DerivationReport(
+                    Outcome.UNDECIDED,
+                    tuple(reports),
+                    False,
+                    (
+                        _text(
+                            f"Line {undecided[0].line} could not be decided.",
+                            f"第 {undecided[0].line} 行无法判定。",
+                        ),
+                    ),
+                )
+            return DerivationReport(
+                Outcome.CORRECT,
+                tuple(reports),
+                False,
+                (_text("Every line equals the previous one.", "每一行都与上一行相等。"),),
+            )
         reached = last is not None and self._matches(last.written, self.prepared.goal)
         if not reached:
             hint = self.prepared.next_hint(last_good, len(reports)) if exercise else None
             goal = pretty(self.prepared.goal)
-            return DerivationReport(Outcome.INCORRECT, tuple(reports), False, (
-                _text(f"Every step is valid so far, but the derivation does not reach the "
-                      f"goal {goal} yet.",
-                      f"目前每一步都成立，但推导还没有到达目标 {goal}。"),), hint)
+            return DerivationReport(
+                Outcome.INCORRECT,
+                tuple(reports),
+                False,
+                (
+                    _text(
+                        f"Every step is valid so far, but the derivation does not reach the "
+                        f"goal {goal} yet.",
+                        f"目前每一步都成立，但推导还没有到达目标 {goal}。",
+                    ),
+                ),
+                hint,
+            )
         if undecided:
-            return DerivationReport(Outcome.UNDECIDED, tuple(reports), True, (
-                _text(f"The derivation reaches the goal, but line {undecided[0].line} could not "
-                      "be decided, so it is not accepted.",
-                      f"推导到达了目标，但第 {undecided[0].line} 行无法判定，因此不予认可。"),))
-        return DerivationReport(Outcome.CORRECT, tuple(reports), True, (
-            _text("Every step is valid and the derivation reaches the goal.",
-                  "每一步都成立，推导到达了目标。"),))
+            return DerivationReport(
+                Outcome.UNDECIDED,
+                tuple(reports),
+                True,
+                (
+                    _text(
+                        f"The derivation reaches the goal, but line {undecided[0].line} could not "
+                        "be decided, so it is not accepted.",
+                        f"推导到达了目标，但第 {undecided[0].line} 行无法判定，因此不予认可。",
+                    ),
+                ),
+            )
+        return DerivationReport(
+            Outcome.CORRECT,
+            tuple(reports),
+            True,
+            (
+                _text(
+                    "Every step is valid and the derivation reaches the goal.",
+                    "每一步都成立，推导到达了目标。",
+                ),
+            ),
+        )
 
 
 MEMO_SIZE = 1024
@@ -394,8 +483,11 @@ def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
     memo[key] = value
 
 
-def _last_good(reports: Sequence[LineReport],
-               lines: Sequence[tuple[int, str, list[Any] | AnswerError]], index: int) -> Any:
+def _last_good(
+    reports: Sequence[LineReport],
+    lines: Sequence[tuple[int, str, list[Any] | AnswerError]],
+    index: int,
+) -> Any:
     """The last formula of the line before `index`, when that line was readable."""
     if index == 0:
         return None
@@ -403,9 +495,10 @@ def _last_good(reports: Sequence[LineReport],
     return formulas[-1] if isinstance(formulas, list) and formulas else None
 
 
-def _counterexample_text(counterexample: Mapping[str, Any], unknown: str | None,
-                         substituted: bool) -> LocalizedText:
-    """"At x = 1.3: this step is 0.21, but the previous one is 0.19." (For equations solved
+def _counterexample_text(
+    counterexample: Mapping[str, Any], unknown: str | None, substituted: bool
+) -> LocalizedText:
+    """ "At x = 1.3: this step is 0.21, but the previous one is 0.19." (For equations solved
     for an unknown, the values are the unknown's solutions.)"""
     point = counterexample.get("point") or {}
     shown = ", ".join(f"{k} = {v}" for k, v in point.items() if not k.startswith("_quantity"))
@@ -413,11 +506,14 @@ def _counterexample_text(counterexample: Mapping[str, Any], unknown: str | None,
     at_zh = f"在 {shown} 处" if shown else "此处"
     answer, expected = counterexample.get("answer"), counterexample.get("expected")
     if unknown is not None:
-        return _text(f"{at_en}: this equation gives {unknown} = {answer}, the previous one "
-                     f"gives {unknown} = {expected}.",
-                     f"{at_zh}：这个方程给出 {unknown} = {answer}，上一个方程给出 {unknown} = "
-                     f"{expected}。")
+        return _text(
+            f"{at_en}: this equation gives {unknown} = {answer}, the previous one "
+            f"gives {unknown} = {expected}.",
+            f"{at_zh}：这个方程给出 {unknown} = {answer}，上一个方程给出 {unknown} = {expected}。",
+        )
     note_en = " (with the definitions substituted)" if substituted else ""
     note_zh = "（已代入定义）" if substituted else ""
-    return _text(f"{at_en}: this step is {answer}, but the previous one is {expected}{note_en}.",
-                 f"{at_zh}：这一步的值是 {answer}，上一步却是 {expected}{note_zh}。")
+    return _text(
+        f"{at_en}: this step is {answer}, but the previous one is {expected}{note_en}.",
+        f"{at_zh}：这一步的值是 {answer}，上一步却是 {expected}{note_zh}。",
+    )

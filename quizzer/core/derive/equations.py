@@ -10,10 +10,9 @@ pair of solutions.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quizzer.core.derive.expressions import Comparison, compare
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from quizzer.core.expr import ExprContext
@@ -34,8 +33,7 @@ def solutions(equation: Any, unknown: Any, timeout: float) -> list[Any] | None:
             # check=False skips SymPy's verification of each root (up to 0.3 s on odd
             # forms); the roots that contradict the unknown's domain are dropped below, and a
             # spurious root would only make a step look invalid, never a wrong one valid.
-            found = sympy.solve(equation.lhs - equation.rhs, unknown, simplify=False,
-                                check=False)
+            found = sympy.solve(equation.lhs - equation.rhs, unknown, simplify=False, check=False)
     except TimeLimit:
         return None
     except (NotImplementedError, TypeError, ValueError):
@@ -54,7 +52,11 @@ def _in_domain(root: Any, unknown: Any) -> bool:
 
 
 def compare_by_solutions(
-    answer: Any, expected: Any, unknown: Any, context: ExprContext, timeout: float,
+    answer: Any,
+    expected: Any,
+    unknown: Any,
+    context: ExprContext,
+    timeout: float,
     worker: Any = None,
 ) -> Comparison:
     """Whether two equations have the same solutions for `unknown`."""

@@ -75,14 +75,20 @@ STEP = Record(
 RANDOM = Record(
     fields={
         "variables": Field(
-            ListOf(Str(), min_items=1, unique=True,
-                   description="Random variables; q_i is member i of the family q"),
+            ListOf(
+                Str(),
+                min_items=1,
+                unique=True,
+                description="Random variables; q_i is member i of the family q",
+            ),
             required=True,
         ),
         "independent": Field(Bool(description="Distinct random variables are independent")),
         "index": Field(
-            AnyValue(description="Index -> how many members, e.g. {i: d_k}: q_i, k_i for "
-                     "i = 1..d_k are identically distributed")
+            AnyValue(
+                description="Index -> how many members, e.g. {i: d_k}: q_i, k_i for "
+                "i = 1..d_k are identically distributed"
+            )
         ),
     },
     extra_allowed=(),
@@ -91,13 +97,18 @@ RANDOM = Record(
 MONTE_CARLO = Record(
     fields={
         "sample": Field(
-            AnyValue(description="Random variable -> distribution: normal(mean, std), "
-                     "uniform(a, b) or bernoulli(p)"),
+            AnyValue(
+                description="Random variable -> distribution: normal(mean, std), "
+                "uniform(a, b) or bernoulli(p)"
+            ),
             required=True,
         ),
         "cases": Field(
-            ListOf(AnyValue(), min_items=1,
-                   description="Values of the non-random symbols, one mapping per case"),
+            ListOf(
+                AnyValue(),
+                min_items=1,
+                description="Values of the non-random symbols, one mapping per case",
+            ),
             required=True,
         ),
         "samples": Field(Int(minimum=1000, maximum=5_000_000)),
@@ -124,15 +135,19 @@ EXERCISE_FILE = Record(
         "start": Field(FORMULA, required=True),
         "goal": Field(FORMULA, required=True),
         "unknown": Field(
-            Str(description="For a chain of equations: the symbol they are solved for; lines "
-                "are then equivalent when they have the same solutions")
+            Str(
+                description="For a chain of equations: the symbol they are solved for; lines "
+                "are then equivalent when they have the same solutions"
+            )
         ),
         "steps": Field(ListOf(STEP, min_items=2), required=True),
         "hints": Field(ListOf(LOCALIZED_TEXT)),
         "monte_carlo": Field(MONTE_CARLO),
         "numeric": Field(
-            Enum(values=("auto", "skip"),
-                 description="skip: the steps cannot be evaluated in torch (say why in a note)")
+            Enum(
+                values=("auto", "skip"),
+                description="skip: the steps cannot be evaluated in torch (say why in a note)",
+            )
         ),
     },
     extra_allowed=("$schema",),
@@ -264,17 +279,20 @@ def validate_exercise_data(data: Any) -> list[tuple[KeyPath, str]]:
         if index is not None and not (
             isinstance(index, dict) and all(isinstance(v, str | int) for v in index.values())
         ):
-            report(("random", "index"), "expected a mapping from index name to a count, "
-                   "e.g. {i: d_k}")
+            report(
+                ("random", "index"), "expected a mapping from index name to a count, e.g. {i: d_k}"
+            )
     monte_carlo = data.get("monte_carlo")
     if isinstance(monte_carlo, dict):
         if not isinstance(random, dict):
             report(("monte_carlo",), "a Monte Carlo check needs a `random` section")
         sample = monte_carlo.get("sample")
         if not isinstance(sample, dict) or not all(isinstance(v, str) for v in sample.values()):
-            report(("monte_carlo", "sample"),
-                   "expected a mapping from random variable to 'normal(mean, std)', "
-                   "'uniform(a, b)' or 'bernoulli(p)'")
+            report(
+                ("monte_carlo", "sample"),
+                "expected a mapping from random variable to 'normal(mean, std)', "
+                "'uniform(a, b)' or 'bernoulli(p)'",
+            )
         for i, case in enumerate(monte_carlo.get("cases") or []):
             if not isinstance(case, dict):
                 report(("monte_carlo", "cases", i), "expected a mapping of symbol values")

@@ -194,9 +194,7 @@ def _expect_monomial(term: sympy.Expr, space: RandomSpace) -> sympy.Expr:
     return result
 
 
-def _independent_groups(
-    factors: list[sympy.Expr], space: RandomSpace
-) -> list[list[sympy.Expr]]:
+def _independent_groups(factors: list[sympy.Expr], space: RandomSpace) -> list[list[sympy.Expr]]:
     """Factors merged into groups whenever they share a random variable (union by overlap)."""
     groups: list[tuple[set[Any], list[sympy.Expr]]] = []
     for factor in factors:
@@ -263,4 +261,4 @@ def _family_sum(expr: sympy.Expr) -> tuple[sympy.Expr, Any, sympy.Expr] | None:
 def _opaque(name: str, inner: sympy.Expr) -> sympy.Expr:
     import sympy
 
-    return sympy.Function(name)(inner)  # type: ignore[no-any-return]
+    return sympy.Function(name)(inner)

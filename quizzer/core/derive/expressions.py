@@ -63,7 +63,10 @@ def compare(
 
     opaque: dict[Any, Any] = {}
     result = check_equivalence(
-        _sendable(answer, opaque), _sendable(expected, opaque), context, timeout=timeout,
+        _sendable(answer, opaque),
+        _sendable(expected, opaque),
+        context,
+        timeout=timeout,
         worker=worker,
     )
     return Comparison(
@@ -83,10 +86,13 @@ def near_misses(
     opaque: dict[Any, Any] = {}
     try:
         messages = near_miss_feedback(
-            _sendable(answer, opaque), _sendable(expected, opaque), context, timeout=timeout,
+            _sendable(answer, opaque),
+            _sendable(expected, opaque),
+            context,
+            timeout=timeout,
             worker=worker,
         )
-    except Exception:  # noqa: BLE001 - feedback is a bonus; the verdict stands without it
+    except Exception:
         return ()
     return tuple(_localized(_as_step(m)) for m in messages)
 

@@ -89,8 +89,9 @@ def report_verdict(report: DerivationReport, exercise: Exercise, lang: str) -> V
     if first is not None:
         feedback.extend(f for f in first.feedback if not f.en.startswith("Hint: "))
     if report.hint is not None:
-        feedback.append(LocalizedText(en=f"Hint: {report.hint.en}",
-                                      zh=f"提示：{report.hint.get('zh')}"))
+        feedback.append(
+            LocalizedText(en=f"Hint: {report.hint.en}", zh=f"提示：{report.hint.get('zh')}")
+        )
     details = {"exercise": exercise.id, **report.to_json(lang)}
     details.pop("verdict", None)
     return Verdict(

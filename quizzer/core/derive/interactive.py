@@ -65,8 +65,11 @@ def run_session(
     words = WORDS["zh" if lang == "zh" else "en"]
     prepared = checker.prepared
     write(f"{exercise.title.get(lang)}\n{exercise.statement.get(lang).rstrip()}")
-    write(words["start"].format(start=pretty(prepared.start), goal=pretty(prepared.goal),
-                                commands=", ".join(COMMANDS)))
+    write(
+        words["start"].format(
+            start=pretty(prepared.start), goal=pretty(prepared.goal), commands=", ".join(COMMANDS)
+        )
+    )
     lines: list[str] = []
     hint = exercise.hint_after(0)
     while True:

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from quizzer.core.derive.numeric import NotEvaluable, Values, evaluate, pick_device
+from quizzer.core.derive.numeric import NotEvaluable, Values, evaluate, load_torch, pick_device
 from quizzer.errors import QuizzerError
 
 if TYPE_CHECKING:
@@ -64,8 +64,6 @@ def run_monte_carlo(
     prepared: Prepared, *, device: str = "auto", samples: int | None = None
 ) -> list[CaseResult]:
     """Estimate the start at each case and compare it with the goal."""
-    import sympy
-    import torch
 
     exercise = prepared.exercise
     assert exercise is not None and exercise.monte_carlo is not None
@@ -74,34 +72,61 @@ def run_monte_carlo(
     chosen_device = pick_device(device)
     start = prepared.substitute(prepared.start)
     goal = prepared.normalize(prepared.goal)
-    results = []
-    for number, case in enumerate(spec.cases):
-        values = {sympy.Symbol(str(k)): v for k, v in case.items()}
-        point = _by_name(start.free_symbols | goal.free_symbols, case)
-        expected = float(goal.xreplace(point).evalf())
-        generator = torch.Generator(device=chosen_device).manual_seed(spec.seed + number)
-        sampler = _Sampler(prepared, case, total, chosen_device, generator)
-        moments: list[float] = []
+    return [
+        _run_case(prepared, start, goal, case, number, total, chosen_device)
+        for number, case in enumerate(spec.cases)
+    ]
 
-        def moment(name: str, args: tuple[Any, ...], sampler: _Sampler = sampler) -> float:
-            value, error = sampler.moment(name, args)
-            moments.append(error)
-            return value
 
-        scalars = {str(k): torch.tensor(float(v), dtype=torch.float64, device=chosen_device)
-                   for k, v in values.items()}
-        estimate = float(evaluate(start, Values(scalars, {}, 1), moment).reshape(-1)[0])
-        error = math.sqrt(sum(e * e for e in moments))
-        tolerance = spec.rel_tol * abs(expected) + spec.abs_tol
-        results.append(CaseResult(dict(case), estimate, expected, error, tolerance))
-    return results
+def _run_case(
+    prepared: Prepared,
+    start: Any,
+    goal: Any,
+    case: Mapping[str, Any],
+    number: int,
+    total: int,
+    device: str,
+) -> CaseResult:
+    """One case: every moment in the start estimated from `total` fresh samples.
+
+    A start made of several moments gets their standard errors added in quadrature (exact
+    for a sum of independent estimates, an approximation otherwise); the exercises' starts are
+    single moments.
+    """
+    torch = load_torch()
+    exercise = prepared.exercise
+    assert exercise is not None and exercise.monte_carlo is not None
+    spec = exercise.monte_carlo
+    expected = float(goal.xreplace(_by_name(goal.free_symbols, case)).evalf())
+    generator = torch.Generator(device=device).manual_seed(spec.seed + number)
+    sampler = _Sampler(prepared, case, total, device, generator)
+    errors: list[float] = []
+
+    def moment(name: str, args: tuple[Any, ...]) -> float:
+        value, error = sampler.moment(name, args)
+        errors.append(error)
+        return value
+
+    scalars = {
+        str(k): torch.tensor(float(v), dtype=torch.float64, device=device) for k, v in case.items()
+    }
+    estimate = float(evaluate(start, Values(scalars, {}, 1), moment).reshape(-1)[0])
+    error = math.sqrt(sum(e * e for e in errors))
+    tolerance = spec.rel_tol * abs(expected) + spec.abs_tol
+    return CaseResult(dict(case), estimate, expected, error, tolerance)
 
 
 class _Sampler:
     """Draws the exercise's random variables for one case and estimates moments."""
 
-    def __init__(self, prepared: Prepared, case: Mapping[str, Any], samples: int, device: str,
-                 generator: torch.Generator) -> None:
+    def __init__(
+        self,
+        prepared: Prepared,
+        case: Mapping[str, Any],
+        samples: int,
+        device: str,
+        generator: torch.Generator,
+    ) -> None:
         import sympy
 
         self.prepared = prepared
@@ -120,22 +145,25 @@ class _Sampler:
             index, count = prepared.family
             size = count.xreplace(_by_name(count.free_symbols, case))
             if not (size.is_Integer and size > 0):
-                raise MonteCarloError(f"the family size {count} is not a positive whole number "
-                                      f"in case {dict(case)}")
+                raise MonteCarloError(
+                    f"the family size {count} is not a positive whole number in case {dict(case)}"
+                )
             self.family_size = int(size)
             self.index_name = str(index)
         self.symbols = {str(s) for s in (prepared.space.variables if prepared.space else ())}
         missing = self.symbols - set(self.distributions)
         if missing:
-            raise MonteCarloError(f"no distribution for {', '.join(sorted(missing))} in "
-                                  "monte_carlo.sample")
+            raise MonteCarloError(
+                f"no distribution for {', '.join(sorted(missing))} in monte_carlo.sample"
+            )
         del sympy
 
     def _distribution(self, name: str, text: str) -> tuple[str, list[float]]:
         match = _DISTRIBUTION.fullmatch(text)
         if not match:
-            raise MonteCarloError(f"{name}: expected normal(mean, std), uniform(a, b) or "
-                                  f"bernoulli(p), got {text!r}")
+            raise MonteCarloError(
+                f"{name}: expected normal(mean, std), uniform(a, b) or bernoulli(p), got {text!r}"
+            )
         kind, inner = match.group(1), match.group(2)
         from quizzer.core.derive.checker import split_arguments
 
@@ -157,37 +185,43 @@ class _Sampler:
         kind, args = self.distributions[name]
         family = self.prepared.family is not None and name.endswith(f"_{self.index_name}")
         shape = (rows, self.family_size if family else 1)
-        options = {"dtype": torch.float64, "device": self.device, "generator": self.generator}
         if kind == "normal":
-            return args[0] + args[1] * torch.randn(shape, **options)  # type: ignore[arg-type]
+            standard = torch.randn(
+                shape, dtype=torch.float64, device=self.device, generator=self.generator
+            )
+            return args[0] + args[1] * standard
+        uniform = torch.rand(
+            shape, dtype=torch.float64, device=self.device, generator=self.generator
+        )
         if kind == "uniform":
-            return args[0] + (args[1] - args[0]) * torch.rand(shape, **options)  # type: ignore[arg-type]
-        return (torch.rand(shape, **options) < args[0]).to(torch.float64)  # type: ignore[arg-type]
+            return args[0] + (args[1] - args[0]) * uniform
+        return (uniform < args[0]).to(torch.float64)
 
     def moment(self, name: str, args: tuple[Any, ...]) -> tuple[float, float]:
         """(estimate, standard error) of E(X), Var(X) or Cov(X, Y)."""
         import torch
 
         rows = max(1, CHUNK_ELEMENTS // self.family_size)
-        count, sums = 0, [0.0] * 5  # x, x^2, y, y^2, xy
-        done = 0
-        while done < self.samples:
-            n = min(rows, self.samples - done)
+        count = 0
+        sums = [0.0] * 7  # x, x^2, x^3, x^4, y, y^2, xy
+        while count < self.samples:
+            n = min(rows, self.samples - count)
             values = self._values(n)
             x = _column(evaluate(args[0], values), n)
             y = _column(evaluate(args[1], values), n) if len(args) > 1 else x
-            for i, part in enumerate((x, x * x, y, y * y, x * y)):
+            x2 = x * x
+            for i, part in enumerate((x, x2, x2 * x, x2 * x2, y, y * y, x * y)):
                 sums[i] += float(torch.sum(part))
             count += n
-            done += n
-        mx, mxx, my, myy, mxy = (s / count for s in sums)
+        mx, mxx, mxxx, mxxxx, my, myy, mxy = (s / count for s in sums)
         var_x = max(mxx - mx * mx, 0.0)
         if name == "E":
             return mx, math.sqrt(var_x / count)
         if name == "Var":
-            # The standard error of a variance estimate is about var * sqrt(2/n) for
-            # near-normal data; heavier tails are covered by the exercise's tolerance.
-            return var_x, var_x * math.sqrt(2 / count)
+            # Standard error of a sample variance: sqrt((mu_4 - var^2)/n), with the fourth
+            # central moment from the raw moments (skewed Bernoulli masks need it).
+            mu4 = mxxxx - 4 * mx * mxxx + 6 * mx * mx * mxx - 3 * mx**4
+            return var_x, math.sqrt(max(mu4 - var_x * var_x, 0.0) / count)
         cov = mxy - mx * my
         return cov, math.sqrt(var_x * max(myy - my * my, 0.0) / count)
 

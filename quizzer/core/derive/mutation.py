@@ -95,8 +95,7 @@ def _equivalent_equations(prepared: Prepared, mutant: Mutant) -> bool:
     try:
         values = random_values(prepared, [*a, *b], "cpu")
         return all(
-            any(compare_values(evaluate(x, values), evaluate(y, values), values) is None
-                for y in b)
+            any(compare_values(evaluate(x, values), evaluate(y, values), values) is None for y in b)
             for x in a
         )
     except (NotEvaluable, TypeError, ValueError, RuntimeError):

@@ -19,7 +19,6 @@ from quizzer.errors import QuizzerError
 
 if TYPE_CHECKING:
     import sympy
-    import torch
 
 
 class NotEvaluable(QuizzerError):
@@ -38,9 +37,19 @@ class Values:
     points: int
 
 
+def load_torch() -> Any:
+    """torch, imported without its warning that NumPy is missing (nothing here uses NumPy)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Failed to initialize NumPy")
+        import torch
+    return torch
+
+
 def pick_device(requested: str = "auto") -> str:
     """CUDA when asked for, or when available under "auto"; else the CPU."""
-    import torch
+    torch = load_torch()
 
     if requested == "cuda" or (requested == "auto" and torch.cuda.is_available()):
         return "cuda"
@@ -51,8 +60,8 @@ def evaluate(
     expr: sympy.Basic,
     values: Values,
     moment: Callable[[str, tuple[Any, ...]], Any] | None = None,
-) -> torch.Tensor:
-    """Evaluate `expr` elementwise over the points in `values`.
+) -> Any:
+    """Evaluate `expr` elementwise over the points in `values`; returns a torch.Tensor.
 
     Args:
         expr: a SymPy expression (no relational).
@@ -75,10 +84,10 @@ class _Evaluator:
         self.active: dict[str, Any] = {}  # members of the families being summed over
         self.device = next(iter(values.scalars.values())).device if values.scalars else "cpu"
 
-    def const(self, value: float) -> torch.Tensor:
+    def const(self, value: float) -> Any:
         return self.torch.tensor(value, dtype=self.torch.float64, device=self.device)
 
-    def __call__(self, expr: Any) -> torch.Tensor:  # noqa: C901 - one branch per node kind
+    def __call__(self, expr: Any) -> Any:
         import sympy
 
         from quizzer.core.derive.expectation import operator_name
@@ -122,22 +131,22 @@ class _Evaluator:
             return func(torch, self(expr.args[0]))
         raise NotEvaluable(f"torch cannot evaluate {type(expr).__name__}: {expr}")
 
-    def symbol(self, name: str) -> torch.Tensor:
+    def symbol(self, name: str) -> Any:
         if name in self.active:
-            return self.active[name]  # type: ignore[no-any-return]
+            return self.active[name]
         if name in self.values.scalars:
-            return self.values.scalars[name]  # type: ignore[no-any-return]
+            return self.values.scalars[name]
         for members in self.values.families.values():
             if name in members:
                 return members[name][:, :1]  # a single member outside any sum
         raise NotEvaluable(f"no value for the symbol {name}")
 
-    def derivative(self, expr: sympy.Derivative) -> torch.Tensor:
+    def derivative(self, expr: sympy.Derivative) -> Any:
         torch = self.torch
         result = None
         inner = expr.expr
         variables = [(str(v), int(n)) for v, n in expr.variable_count]
-        leaves: dict[str, torch.Tensor] = {}
+        leaves: dict[str, Any] = {}
         saved = dict(self.values.scalars)
         try:
             for name, _ in variables:
@@ -159,7 +168,7 @@ class _Evaluator:
             self.values.scalars.update(saved)
         return result
 
-    def sum(self, expr: sympy.Sum) -> torch.Tensor:
+    def sum(self, expr: sympy.Sum) -> Any:
         import sympy
 
         if len(expr.limits) != 1:
@@ -176,9 +185,9 @@ class _Evaluator:
         finally:
             self.active = saved
 
-    def piecewise(self, expr: sympy.Piecewise) -> torch.Tensor:
+    def piecewise(self, expr: sympy.Piecewise) -> Any:
         torch = self.torch
-        result: torch.Tensor | None = None
+        result: Any = None
         for value, condition in reversed(expr.args):
             branch = self(value)
             if condition is True or condition == True:  # noqa: E712 - SymPy's true
@@ -189,7 +198,7 @@ class _Evaluator:
         assert result is not None
         return result
 
-    def condition(self, condition: Any) -> torch.Tensor:
+    def condition(self, condition: Any) -> Any:
         import operator
 
         ops: Mapping[str, Callable[[Any, Any], Any]] = {
@@ -201,7 +210,7 @@ class _Evaluator:
         op = ops.get(type(condition).__name__)
         if op is None:
             raise NotEvaluable(f"torch cannot evaluate the condition {condition}")
-        return op(self(condition.lhs), self(condition.rhs))  # type: ignore[no-any-return]
+        return op(self(condition.lhs), self(condition.rhs))
 
 
 def _sigmoid(torch: Any, x: Any) -> Any:

@@ -24,7 +24,7 @@ from quizzer.core.derive.checker import VALID, DerivationChecker, DerivationRepo
 from quizzer.core.derive.exercise import Exercise
 from quizzer.core.derive.givens import Prepared, prepare_exercise
 from quizzer.core.derive.montecarlo import CaseResult, run_monte_carlo
-from quizzer.core.derive.numeric import NotEvaluable, Values, evaluate, pick_device
+from quizzer.core.derive.numeric import NotEvaluable, Values, evaluate, load_torch, pick_device
 from quizzer.core.model import Outcome
 from quizzer.errors import Diagnostic, QuizzerError
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 POINTS = 64  # random points per numeric confirmation
 MIN_COMPARABLE = 16  # points where both sides are finite, needed to call it agreement
 RELATIVE = 1e-8  # float64 agreement, relative to max(1, |value|)
+MIN_POWER = 3.0  # a Monte Carlo tolerance must span this many standard errors
 
 
 @dataclass
@@ -64,8 +65,14 @@ class ExerciseCheck:
         }
 
 
-def verify_exercise(exercise: Exercise, *, device: str = "auto", timeout: float = 2.0,
-                    samples: int | None = None, worker: Any = None) -> ExerciseCheck:
+def verify_exercise(
+    exercise: Exercise,
+    *,
+    device: str = "auto",
+    timeout: float = 2.0,
+    samples: int | None = None,
+    worker: Any = None,
+) -> ExerciseCheck:
     """Check one exercise symbolically and numerically."""
     result = ExerciseCheck(exercise.id, exercise.file)
     try:
@@ -100,8 +107,7 @@ def _check_structure(prepared: Prepared, result: ExerciseCheck) -> None:
         result.problems.append("a probabilistic derivation needs a `monte_carlo` section")
 
 
-def _check_symbolic(prepared: Prepared, result: ExerciseCheck, timeout: float,
-                    worker: Any) -> None:
+def _check_symbolic(prepared: Prepared, result: ExerciseCheck, timeout: float, worker: Any) -> None:
     exercise = prepared.exercise
     assert exercise is not None
     checker = DerivationChecker(prepared, timeout=timeout, worker=worker)
@@ -123,13 +129,23 @@ def _check_symbolic(prepared: Prepared, result: ExerciseCheck, timeout: float,
         )
 
 
-def _check_numeric(prepared: Prepared, result: ExerciseCheck, device: str,
-                   samples: int | None) -> None:
+def _check_numeric(
+    prepared: Prepared, result: ExerciseCheck, device: str, samples: int | None
+) -> None:
     exercise = prepared.exercise
     assert exercise is not None
     if exercise.monte_carlo is not None:
         result.monte_carlo = run_monte_carlo(prepared, device=device, samples=samples)
         failed = [c for c in result.monte_carlo if not c.ok]
+        weak = [
+            c for c in result.monte_carlo if c.ok and c.tolerance < MIN_POWER * c.standard_error
+        ]
+        for case in weak:
+            # A pass within a tolerance smaller than a few standard errors proves little.
+            result.problems.append(
+                f"Monte Carlo at {case.case}: the tolerance {case.tolerance:.3g} is under "
+                f"{MIN_POWER} standard errors ({case.standard_error:.3g}): use more samples"
+            )
         if failed:
             result.numeric = "disagree"
             for case in failed:
@@ -151,8 +167,10 @@ def _check_numeric(prepared: Prepared, result: ExerciseCheck, device: str,
             message = _confirm_expressions(prepared, device)
     except NotEvaluable as exc:
         result.numeric = f"cannot evaluate: {exc.message}"
-        result.problems.append(f"numeric check: {exc.message} (declare `numeric: skip` with a "
-                               "reason if torch cannot evaluate this exercise)")
+        result.problems.append(
+            f"numeric check: {exc.message} (declare `numeric: skip` with a "
+            "reason if torch cannot evaluate this exercise)"
+        )
         return
     if message:
         result.numeric = "disagree"
@@ -213,9 +231,9 @@ def _for_torch(prepared: Prepared, expr: Any) -> Any:
 
 
 def random_values(prepared: Prepared, exprs: Sequence[Any], device: str) -> Values:
-    import torch
-
     from quizzer.core.expr.context import domain_of
+
+    torch = load_torch()
 
     chosen = pick_device(device)
     generator = torch.Generator(device=chosen).manual_seed(1234)
@@ -248,8 +266,12 @@ def _sample(domain: Any, generator: torch.Generator, device: str) -> torch.Tenso
     if kind == "probability":
         return uniform(0.05, 0.95)
     if domain.integer:
-        ranges = {"positive": (1, 12), "nonnegative": (0, 10), "negative": (-12, -1),
-                  "nonpositive": (-10, 0)}
+        ranges = {
+            "positive": (1, 12),
+            "nonnegative": (0, 10),
+            "negative": (-12, -1),
+            "nonpositive": (-10, 0),
+        }
         return integers(*ranges.get(kind, (-6, 6)))
     if kind in ("positive", "nonnegative"):
         return uniform(0.25, 3.0)
@@ -262,8 +284,8 @@ def compare_values(values: torch.Tensor, target: torch.Tensor, points: Values) -
     """None when the two agree at enough points; else where they differ."""
     import torch
 
-    a = torch.broadcast_to(values, (points.points, 1))
-    b = torch.broadcast_to(target, (points.points, 1))
+    a = torch.broadcast_to(values.detach(), (points.points, 1))
+    b = torch.broadcast_to(target.detach(), (points.points, 1))
     finite = torch.isfinite(a) & torch.isfinite(b)
     if int(finite.sum()) < MIN_COMPARABLE:
         return f"(only {int(finite.sum())} of {points.points} points could be evaluated)"
@@ -271,22 +293,27 @@ def compare_values(values: torch.Tensor, target: torch.Tensor, points: Values) -
     bad = finite & ((a - b).abs() > RELATIVE * scale)
     if bool(bad.any()):
         index = int(torch.nonzero(bad)[0, 0])
-        at = ", ".join(f"{k} = {float(v.reshape(-1)[index]):.4g}"
-                       for k, v in points.scalars.items())
+        at = ", ".join(
+            f"{k} = {float(v.reshape(-1)[index]):.4g}" for k, v in points.scalars.items()
+        )
         return f"at {at}: {float(a[index, 0]):.8g} vs {float(b[index, 0]):.8g}"
     return None
 
 
-def verify_paths(paths: Sequence[Path] | None = None, *, device: str = "auto",
-                 timeout: float = 2.0, samples: int | None = None,
-                 worker: Any = None) -> tuple[list[ExerciseCheck], list[Diagnostic]]:
+def verify_paths(
+    paths: Sequence[Path] | None = None,
+    *,
+    device: str = "auto",
+    timeout: float = 2.0,
+    samples: int | None = None,
+    worker: Any = None,
+) -> tuple[list[ExerciseCheck], list[Diagnostic]]:
     """Check every exercise under `paths` (default: the built-in and QUIZZER_DERIVATIONS)."""
     from quizzer.core.derive.exercise import load_exercises
 
     exercises, diagnostics = load_exercises(paths)
     checks = [
-        verify_exercise(exercise, device=device, timeout=timeout, samples=samples,
-                        worker=worker)
+        verify_exercise(exercise, device=device, timeout=timeout, samples=samples, worker=worker)
         for _, exercise in sorted(exercises.items())
     ]
     return checks, diagnostics

@@ -15,9 +15,7 @@ from quizzer.errors import QuizzerError
 
 SPEC = Record(
     fields={
-        "exercise": Field(
-            Str(description="The id of an exercise in derivations/"), required=True
-        ),
+        "exercise": Field(Str(description="The id of an exercise in derivations/"), required=True),
     },
     description="A derivation exercise, checked line by line",
 )
@@ -25,7 +23,7 @@ SPEC = Record(
 
 def check_spec(answer: Mapping[str, Any], report: Report, path: Path, context: Any) -> None:
     exercise = answer.get("exercise")
-    known = getattr(context, "exercise_ids", frozenset())
+    known: frozenset[str] = getattr(context, "exercise_ids", frozenset())
     if isinstance(exercise, str) and exercise not in known:
         from quizzer.core.schema import closest_names
 

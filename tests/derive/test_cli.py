@@ -1,0 +1,105 @@
+"""`quizzer derive` as a user runs it: exit codes, JSON, bad input without a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_quizzer
+from tests.derive.conftest import minimal_exercise, write_exercise
+
+SIGMOID = (
+    "diff(sigma(x), x)\ndiff(1/(1+exp(-x)), x)\n-exp(-x)/(1+exp(-x))^2\nsigma(x)*(1-sigma(x))\n"
+)
+
+
+def test_grading_a_derivation_prints_json_per_line(tmp_path: Path) -> None:
+    steps = write_exercise(tmp_path, "steps.txt", SIGMOID)
+    result = run_quizzer("derive", "sigmoid-derivative", "--steps", str(steps), "--json")
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert document["verdict"] == "incorrect"
+    assert document["exercise"] == "sigmoid-derivative"
+    assert [line["verdict"] for line in document["lines"]][:3] == ["valid", "valid", "invalid"]
+    assert set(document["lines"][2]) >= {"line", "text", "verdict", "feedback"}
+    assert document["first_invalid_line"] == 3
+
+
+def test_a_correct_derivation_from_stdin_exits_0() -> None:
+    good = SIGMOID.replace("-exp(-x)", "exp(-x)")
+    result = run_quizzer("derive", "sigmoid-derivative", "--steps", "-", input=good)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "✓ correct" in result.stdout
+
+
+def test_a_free_chain_with_assumptions() -> None:
+    chain = "sqrt(x^2)\nx\n"
+    assert run_quizzer("derive", "--steps", "-", input=chain).returncode == 1
+    result = run_quizzer("derive", "--steps", "-", "--assume", "x=positive", input=chain)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_interactive_mode_reads_lines_from_a_pipe() -> None:
+    session = "diff(sigma(x), x)\nhint\nexp(x)\nexp(-x)/(1+exp(-x))^2\nsigma(x)*(1 - sigma(x))\n"
+    result = run_quizzer("derive", "sigmoid-derivative", input=session)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "Replace sigma by its definition" in out  # the hint
+    assert "✗ invalid" in out and "not added" in out  # exp(x) was rejected
+    assert "Derivation complete" in out
+
+
+def test_quitting_the_interactive_mode_exits_1() -> None:
+    result = run_quizzer(
+        "derive", "sigmoid-derivative", "--lang", "zh", input="diff(sigma(x), x)\nquit\n"
+    )
+    assert result.returncode == 1
+    assert "起点" in result.stdout
+
+
+def test_check_passes_on_a_good_directory_and_fails_on_a_bad_one(tmp_path: Path) -> None:
+    good = tmp_path / "good"
+    good.mkdir()
+    write_exercise(good, "ok.yaml", minimal_exercise())
+    result = run_quizzer("derive", "--check", str(good))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed, 0 failed" in result.stdout
+
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    write_exercise(bad, "wrong.yaml", minimal_exercise(last="(x^2 + x)*exp(x)"))
+    result = run_quizzer("derive", "--check", str(bad), "--json")
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    assert document["failed"] == 1
+    assert document["exercises"][0]["numeric"] == "disagree"
+
+
+def test_bad_input_exits_2_without_a_traceback(tmp_path: Path) -> None:
+    cases = [
+        ("derive", "no-such-exercise", "--steps", "-"),
+        ("derive", "sigmoid-derivative", "--steps", str(tmp_path / "missing.txt")),
+        ("derive",),
+        ("derive", "sigmoid-derivative", "--assume", "x=positive", "--steps", "-"),
+    ]
+    for args in cases:
+        result = run_quizzer(*args, input="x\n")
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr
+    empty = run_quizzer("derive", "sigmoid-derivative", "--steps", "-", input="\n\n")
+    assert empty.returncode == 2 and "empty" in empty.stderr
+
+
+def test_a_broken_exercise_file_fails_check_with_its_line(tmp_path: Path) -> None:
+    write_exercise(tmp_path, "broken.yaml", minimal_exercise().replace("goal:", "gaol:"))
+    result = run_quizzer("derive", "--check", str(tmp_path))
+    assert result.returncode == 1
+    assert "broken.yaml:7" in result.stderr and "goal" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_list_names_the_exercises() -> None:
+    result = run_quizzer("derive", "--list", "--json")
+    assert result.returncode == 0
+    ids = {e["id"] for e in json.loads(result.stdout)["exercises"]}
+    assert {"attention-var-qk", "sigmoid-derivative", "map-laplace-prior-l1"} <= ids
