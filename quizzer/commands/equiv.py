@@ -94,10 +94,15 @@ def equiv(
     if answer is None or expected is None:
         raise AnswerError("give two formulas: quizzer equiv ANSWER EXPECTED")
     from quizzer.core.expr.api import check_equivalence
+    from quizzer.core.expr.worker import SympyWorker
 
     context = _context([_assume_spec(a) for a in assume])
     started = time.perf_counter()
-    result = check_equivalence(answer, expected, context, timeout=timeout)
+    worker = SympyWorker(warm=False)  # one check: no warm-up run (saves ~0.1 s of start-up)
+    try:
+        result = check_equivalence(answer, expected, context, timeout=timeout, worker=worker)
+    finally:
+        worker.close()
     elapsed = (time.perf_counter() - started) * 1000
     if as_json:
         emit_json({**result.to_json(), "ms": round(elapsed, 1)})

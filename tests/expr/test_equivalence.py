@@ -179,3 +179,21 @@ def test_result_reports_how_each_side_was_read(worker: SympyWorker) -> None:
     result = check_equivalence("1/sqrt(d_k)", "d_k^(-1/2)", POSITIVE, worker=worker)
     assert result.answer_pretty == "1/√d_k" and result.expected_pretty == "1/√d_k"
     assert result.to_json()["verdict"] == "equivalent"
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected", "assume"),
+    [
+        ("max(x, 50)", "x", "positive"),
+        ("x + floor(x/1000)", "x", "positive"),
+        ("relu(x - 100) + x", "x", "positive"),
+        ("|x - 1000|", "1000 - x", "positive"),
+        ("min(x, 10^-9)", "x", "positive"),
+        ("n + floor(n/10000)", "n", "n=natural"),
+    ],
+)
+def test_piecewise_formulas_are_probed_beyond_their_breakpoints(
+    worker: SympyWorker, answer: str, expected: str, assume: str
+) -> None:
+    context = ExprContext.from_assume([assume])
+    assert check_equivalence(answer, expected, context, worker=worker).verdict == "different"

@@ -273,7 +273,7 @@ def decide_expressions(a: Any, b: Any, context: ExprContext, deadline: Deadline)
         )
     enough = (
         comparison is not None
-        and comparison.agree >= (MIN_AGREEING if symbols else 1)
+        and comparison.agree >= comparison.needed
         and comparison.unclear == 0
         and reason == ""
     )
@@ -316,20 +316,36 @@ def numeric_comparison(
         return None, f"the formulas cannot be evaluated numerically ({exc})"
     width = max(constant_digits(a_num), constant_digits(b_num))
     dps = BASE_DIGITS + 2 * min(width, MAX_DIGITS)
+    domains = domains_for(symbols, context)
+    # Piecewise functions are analytic only between their breakpoints, so the argument for
+    # accepting on numbers needs points on every side of them: sample wider (out to 10^(w+2)
+    # for constants of w digits) and at twice as many points.
+    piecewise = is_piecewise(a_num) or is_piecewise(b_num) or any(d.integer for d in domains)
+    spread = min(width, 12) + 2 if piecewise else 0
     comparison = compare(
         fa,
         fb,
-        domains_for(symbols, context),
+        domains,
         seed=seed,
         dps=dps,
-        points=MIN_AGREEING,
-        attempts=ATTEMPTS,
+        points=MIN_AGREEING * (2 if piecewise else 1),
+        attempts=ATTEMPTS * (2 if piecewise else 1),
+        spread=spread,
         stop=lambda: deadline.remaining() < 0.05,
     )
     if comparison.counterexample is not None:
         comparison.counterexample = nice_counterexample(fa, fb, comparison.counterexample, dps)
     reason = "" if width <= MAX_DIGITS else "constants too wide to trust numbers"
     return comparison, reason
+
+
+def is_piecewise(expr: Any) -> bool:
+    """Whether `expr` has a function that is not analytic everywhere (max, |x|, floor, ...)."""
+    import sympy as sp
+
+    return bool(
+        expr.has(sp.Max, sp.Min, sp.floor, sp.ceiling, sp.Heaviside, sp.Piecewise, sp.Abs, sp.sign)
+    )
 
 
 def value_at(expr: Any, symbols: list[Any], point: tuple[Any, ...], dps: int) -> Any:

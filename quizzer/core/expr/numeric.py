@@ -230,26 +230,37 @@ def evaluate(fn: Compiled, point: Sequence[Value], dps: int) -> Value:
         return value
 
 
-def sample(rng: random.Random, domain: Domain) -> Value:
-    """A value drawn from `domain`: several scales, both signs where allowed."""
+def sample(rng: random.Random, domain: Domain, spread: int = 0) -> Value:
+    """A value drawn from `domain`: several scales, both signs where allowed.
+
+    `spread` > 0 adds rare draws out to 10^spread and down to 10^-spread: a piecewise formula
+    such as max(x, 50) or x + floor(x/1000) differs from x only far from 1, and its constants
+    say how far to look.
+    """
     import mpmath
 
     def fraction() -> Any:
         return mpmath.mpf(rng.getrandbits(62) | 1) / (1 << 62)  # odd: never exactly a dyadic 0
 
+    def log_uniform(low: Any, high: Any) -> Any:
+        return mpmath.exp(mpmath.log(low) + fraction() * (mpmath.log(high) - mpmath.log(low)))
+
     def magnitude() -> Any:
         bucket = rng.random()
+        if spread and bucket >= 0.84:
+            wide = mpmath.mpf(10) ** spread
+            return log_uniform(40, wide) if bucket < 0.94 else log_uniform(1 / wide, 0.01)
         if bucket < 0.6:
             return mpmath.mpf("0.25") + fraction() * mpmath.mpf("2.75")
         if bucket < 0.8:
-            return mpmath.exp(
-                mpmath.log(mpmath.mpf("0.01")) * (1 - fraction())
-                + mpmath.log(mpmath.mpf("0.25")) * fraction()
-            )
-        return mpmath.exp(mpmath.log(3) + fraction() * (mpmath.log(40) - mpmath.log(3)))
+            return log_uniform(mpmath.mpf("0.01"), mpmath.mpf("0.25"))
+        return log_uniform(3, 40)
 
     def integer(low: int) -> Any:
-        return mpmath.mpf(rng.randint(low, 12) if rng.random() < 0.7 else rng.randint(13, 60))
+        bucket = rng.random()
+        if spread and bucket >= 0.9:
+            return mpmath.mpf(rng.randint(61, 10 ** min(spread, 6)))
+        return mpmath.mpf(rng.randint(low, 12) if bucket < 0.65 else rng.randint(13, 60))
 
     kind = domain.kind
     if kind == "interval":
@@ -306,6 +317,7 @@ class Comparison:
     counterexample: PointResult | None = None
     points: list[PointResult] = field(default_factory=list)
     dps: int = 30
+    needed: int = 1  # agreeing points asked for
 
 
 def compare_at(fa: Compiled, fb: Compiled, point: Sequence[Value], dps: int) -> PointResult:
@@ -344,16 +356,18 @@ def compare(
     dps: int,
     points: int,
     attempts: int,
+    spread: int = 0,
     stop: Callable[[], bool] = lambda: False,
 ) -> Comparison:
-    """Compare at up to `attempts` random points until `points` agree or one differs."""
+    """Compare at up to `attempts` random points until `points` agree or one differs
+    (`spread`: see `sample`)."""
     rng = random.Random(seed)
-    result = Comparison(dps=dps)
+    result = Comparison(dps=dps, needed=points if domains else 1)
     tried: set[tuple[Any, ...]] = set()
     for _ in range(attempts if domains else 1):
         if result.agree >= (points if domains else 1) or stop():
             break
-        point = tuple(sample(rng, d) for d in domains)
+        point = tuple(sample(rng, d, spread) for d in domains)
         if point in tried:  # integer domains repeat
             continue
         tried.add(point)

@@ -34,13 +34,18 @@ def grade_expression_question(question: Question, answer: Any, env: GradingEnv) 
         AnswerError: when the answer cannot be read (the message says which name or character).
         BankError: when the question's own formulas cannot be read.
     """
-    from quizzer.core.expr.worker import warm_sympy_worker
+    from quizzer.core.expr.worker import SERVICE_KEY, SympyWorker
 
     if not isinstance(answer, str):
         answer = str(answer)
     reveal = bool(question.answer.get("reveal", False))
     mistakes = [m.match for m in question.mistakes]
-    reply = warm_sympy_worker(env.services).request(
+    worker = env.services.get(SERVICE_KEY)
+    if not isinstance(worker, SympyWorker):
+        # Nobody warmed one up (a one-shot `quizzer answer`): skip the warm-up run, the first
+        # check pays SymPy's first-call costs once. Later grades in this env reuse it.
+        worker = env.services[SERVICE_KEY] = SympyWorker(warm=False)
+    reply = worker.request(
         {
             "op": "grade",
             "answer": answer,
@@ -94,12 +99,15 @@ def grade_expression_question(question: Question, answer: Any, env: GradingEnv) 
 
 def _counterexample_text(counterexample: dict[str, Any]) -> LocalizedText:
     point = ", ".join(f"{k} = {v}" for k, v in counterexample.get("point", {}).items())
-    where = f"At {point}" if point else "Its value"
-    where_zh = f"在 {point} 处" if point else "数值上"
     got, want = counterexample.get("answer"), counterexample.get("expected")
+    if not point:
+        return LocalizedText(
+            en=f"Your answer is {got}, but it should be {want}.",
+            zh=f"你的答案等于 {got}，正确值应为 {want}。",
+        )
     return LocalizedText(
-        en=f"{where} your answer is {got}, but it should be {want}.",
-        zh=f"{where_zh}你的答案等于 {got}，正确值应为 {want}。",
+        en=f"At {point}, your answer is {got}, but it should be {want}.",
+        zh=f"在 {point} 处，你的答案等于 {got}，正确值应为 {want}。",
     )
 
 

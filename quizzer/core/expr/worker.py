@@ -34,8 +34,11 @@ STARTUP_TIMEOUT = 60.0
 class SympyWorker:
     """A warm SymPy process answering one request at a time (thread-safe)."""
 
-    def __init__(self, startup_timeout: float = STARTUP_TIMEOUT) -> None:
+    def __init__(self, startup_timeout: float = STARTUP_TIMEOUT, *, warm: bool = True) -> None:
+        """`warm=False` skips the child's warm-up check: right for a one-shot command, whose
+        single check pays SymPy's first-call costs once instead of twice (~0.1 s)."""
         self.startup_timeout = startup_timeout
+        self.warm = warm
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._replies: queue.Queue[dict[str, Any] | None] = queue.Queue()
@@ -52,11 +55,13 @@ class SympyWorker:
         stderr = None if os.environ.get("QUIZZER_DEBUG") else subprocess.DEVNULL
         self._replies = queue.Queue()
         self._ready = threading.Event()
+        env = {**os.environ, "QUIZZER_SYMPY_WARMUP": "1" if self.warm else "0"}
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "quizzer.core.expr.worker_main"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=stderr,
+            env=env,
         )
         reader = threading.Thread(
             target=_read_replies,
