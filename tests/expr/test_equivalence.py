@@ -197,3 +197,26 @@ def test_piecewise_formulas_are_probed_beyond_their_breakpoints(
 ) -> None:
     context = ExprContext.from_assume([assume])
     assert check_equivalence(answer, expected, context, worker=worker).verdict == "different"
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected", "assume"),
+    [
+        ("exp(x) + exp(-10^6*x^2)", "exp(x)", "real"),  # only visible for |x| < 0.001
+        ("exp(x) + exp(-10^6*x^2)", "exp(x)", "positive"),
+        ("x + exp(-10^6/x^2)", "x", "positive"),  # only visible for x > 1000
+        ("x + 10^-8*sin(x)", "x", "real"),
+        ("x/(1 + 10^-30*x)", "x", "real"),
+    ],
+)
+def test_terms_hidden_at_ordinary_scales_are_found(
+    worker: SympyWorker, answer: str, expected: str, assume: str
+) -> None:
+    context = ExprContext.from_assume([assume])
+    assert check_equivalence(answer, expected, context, worker=worker).verdict == "different"
+
+
+def test_cancellation_at_large_values_is_not_a_difference(worker: SympyWorker) -> None:
+    for answer, expected in [("log(1+exp(x))", "x + log(1+exp(-x))"),
+                             ("sqrt(x^2+1) - x", "1/(sqrt(x^2+1)+x)")]:
+        assert check_equivalence(answer, expected, worker=worker).verdict == "equivalent"

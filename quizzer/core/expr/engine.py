@@ -147,10 +147,8 @@ def nice_counterexample(fa: Any, fb: Any, outcome: PointResult, dps: int) -> Poi
             else:
                 nice.append(mpmath.mpf(mpmath.nstr(value, digits)))
         trial = compare_at(fa, fb, nice, dps)
-        if trial.status == "differ" and trial.values is not None:
-            a, b = trial.values
-            if abs(a - b) > mpmath.mpf("1e-6") * max(abs(a), abs(b)):
-                return trial
+        if trial.status == "differ":  # confirmed at three precisions, like any mismatch
+            return trial
     return outcome
 
 
@@ -317,11 +315,12 @@ def numeric_comparison(
     width = max(constant_digits(a_num), constant_digits(b_num))
     dps = BASE_DIGITS + 2 * min(width, MAX_DIGITS)
     domains = domains_for(symbols, context)
-    # Piecewise functions are analytic only between their breakpoints, so the argument for
-    # accepting on numbers needs points on every side of them: sample wider (out to 10^(w+2)
-    # for constants of w digits) and at twice as many points.
+    # A few points always go out to 10^±3. Wide constants say where else a term may matter
+    # (exp(-10^6 x^2) is invisible at x = 0.01, x + exp(-10^6/x^2) at x = 40), and piecewise
+    # functions are analytic only between breakpoints that constants place: then sample out to
+    # 10^±(w+2) for constants of w digits, and piecewise formulas at twice as many points.
     piecewise = is_piecewise(a_num) or is_piecewise(b_num) or any(d.integer for d in domains)
-    spread = min(width, 12) + 2 if piecewise else 0
+    spread = min(width, 12) + 2 if piecewise or width >= 3 else 3
     comparison = compare(
         fa,
         fb,

@@ -248,8 +248,8 @@ def sample(rng: random.Random, domain: Domain, spread: int = 0) -> Value:
     def magnitude() -> Any:
         bucket = rng.random()
         if spread and bucket >= 0.84:
-            wide = mpmath.mpf(10) ** spread
-            return log_uniform(40, wide) if bucket < 0.94 else log_uniform(1 / wide, 0.01)
+            wide = mpmath.mpf(10) ** max(spread, 2)
+            return log_uniform(40, wide) if bucket < 0.92 else log_uniform(1 / wide, 0.01)
         if bucket < 0.6:
             return mpmath.mpf("0.25") + fraction() * mpmath.mpf("2.75")
         if bucket < 0.8:
@@ -320,31 +320,59 @@ class Comparison:
     needed: int = 1  # agreeing points asked for
 
 
+MAX_CONFIRM_DIGITS = 3000
+
+
 def compare_at(fa: Compiled, fb: Compiled, point: Sequence[Value], dps: int) -> PointResult:
-    """Compare at one point; a mismatch is confirmed at two higher precisions."""
+    """Compare at one point; a mismatch is confirmed at higher precisions before it counts."""
     try:
         va, vb = evaluate(fa, point, dps), evaluate(fb, point, dps)
     except Undefined:
         return PointResult(tuple(point), "undefined")
     if close(va, vb, dps):
         return PointResult(tuple(point), "agree", (va, vb))
-    import mpmath
-
     dps2, dps3 = 2 * dps + 20, 4 * dps + 40
     try:
         va2, vb2 = evaluate(fa, point, dps2), evaluate(fb, point, dps2)
         va3, vb3 = evaluate(fa, point, dps3), evaluate(fb, point, dps3)
     except Undefined:
         return PointResult(tuple(point), "undefined")
+    verdict = _judge(va, vb, dps, va2, vb2, va3, vb3, dps3)
+    if verdict != "differ":
+        return PointResult(tuple(point), verdict, (va3, vb3))
+    # A difference far below 1 may still be cancellation: 1 - sigmoid(800) is exactly 0 until
+    # the precision reaches its 348 leading zeros. Recompute with enough digits to see it.
+    import mpmath
+
+    with mpmath.workdps(dps3):
+        d3 = abs(va3 - vb3)
+        size = max(abs(va3), abs(vb3), 1)
+        needed = int(mpmath.log10(size / d3)) + 1 if d3 > 0 else 0
+    dps4 = dps3 + needed + 20
+    if dps4 > MAX_CONFIRM_DIGITS:
+        return PointResult(tuple(point), "unclear", (va3, vb3))
+    try:
+        va4, vb4 = evaluate(fa, point, dps4), evaluate(fb, point, dps4)
+    except Undefined:
+        return PointResult(tuple(point), "undefined")
+    return PointResult(tuple(point), _judge(va, vb, dps, va3, vb3, va4, vb4, dps4), (va4, vb4))
+
+
+def _judge(
+    va: Value, vb: Value, dps: int, va2: Value, vb2: Value, va3: Value, vb3: Value, dps3: int
+) -> str:
+    """agree, differ or unclear from the same comparison at three increasing precisions."""
+    import mpmath
+
     with mpmath.workdps(dps3):
         d1, d2, d3 = abs(va - vb), abs(va2 - vb2), abs(va3 - vb3)
         # Rounding noise shrinks with the precision: by 10^-(dps3 - dps) in theory, by at least
         # half of that here. A real difference D stays put: d2 and d3 both approximate D.
         if close(va3, vb3, dps3) or d3 <= d1 * mpmath.mpf(10) ** (-((dps3 - dps) // 2)):
-            return PointResult(tuple(point), "agree", (va3, vb3))
+            return "agree"
         if d2 > 0 and abs(d3 - d2) <= d2 * mpmath.mpf("0.01"):
-            return PointResult(tuple(point), "differ", (va3, vb3))
-    return PointResult(tuple(point), "unclear", (va3, vb3))
+            return "differ"
+    return "unclear"
 
 
 def compare(

@@ -93,7 +93,7 @@ def read_pair(answer: Any, expected: Any, context: ExprContext) -> tuple[Any, An
 
 
 def check(request: Mapping[str, Any]) -> dict[str, Any]:
-    from quizzer.core.expr.engine import decide
+    from quizzer.core.expr.engine import Decision, decide
     from quizzer.core.expr.pretty import pretty
 
     started = time.monotonic()
@@ -101,7 +101,11 @@ def check(request: Mapping[str, Any]) -> dict[str, Any]:
     deadline = Deadline(max(0.05, timeout - REPLY_MARGIN))
     context = context_from(request.get("context"))
     answer, expected, _ = read_pair(request["answer"], request["expected"], context)
-    decision = decide(answer, expected, context, deadline)
+    try:
+        with time_limit(max(0.01, deadline.remaining())):
+            decision = decide(answer, expected, context, deadline)
+    except TimeLimit:
+        decision = Decision("undecided", "time limit reached before a decision", "timeout")
     result: dict[str, Any] = {
         "verdict": decision.verdict,
         "reason": decision.reason,
