@@ -33,17 +33,14 @@ from typing import Any
 from quizzer.core.expr.context import Domain, ExprContext, domain_of
 from quizzer.core.expr.deadline import Deadline, TimeLimit, time_limit
 from quizzer.core.expr.numeric import (
-    Comparison,
-    PointResult,
     Undefined,
     Unsupported,
-    compare,
-    compare_at,
     compile_expr,
     constant_digits,
     evaluate,
     format_value,
 )
+from quizzer.core.expr.points import Comparison, PointResult, compare, compare_at
 
 MIN_AGREEING = 10  # agreeing random points needed to accept without a proof
 ATTEMPTS = 40  # points tried before giving up on numbers

@@ -26,12 +26,11 @@ from quizzer.core.expr.engine import (
 from quizzer.core.expr.numeric import (
     Undefined,
     Unsupported,
-    compare,
     compile_expr,
     constant_digits,
     evaluate,
-    sample,
 )
+from quizzer.core.expr.points import compare, sample
 
 
 def residual(equation: Any, deadline: Deadline) -> Any:

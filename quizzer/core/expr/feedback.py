@@ -14,7 +14,8 @@ from typing import Any
 
 from quizzer.core.expr.context import ExprContext
 from quizzer.core.expr.engine import domains_for, random_functions, seed_for
-from quizzer.core.expr.numeric import Undefined, Unsupported, compile_expr, evaluate, sample
+from quizzer.core.expr.numeric import Undefined, Unsupported, compile_expr, evaluate
+from quizzer.core.expr.points import sample
 from quizzer.core.expr.pretty import pretty
 
 POINTS = 8
