@@ -60,6 +60,12 @@ OUTCOMES = {
     help="For a free chain: 'positive' (every symbol), 'x=positive', "
     "'n=integer,positive', 'f=function' (as in `quizzer equiv`).",
 )
+@click.option(
+    "--equations",
+    is_flag=True,
+    help="For a free chain: each line is an equation (x^2 = 9, then x = 3), not "
+    "a chain of equal expressions (a = b = c).",
+)
 @click.option("--list", "list_all", is_flag=True, help="List the exercises.")
 @click.option(
     "--device",
@@ -87,6 +93,7 @@ def derive(
     check_all: bool,
     steps_file: str | None,
     assume: tuple[str, ...],
+    equations: bool,
     list_all: bool,
     device: str,
     samples: int | None,
@@ -105,8 +112,8 @@ def derive(
         _list(as_json, lang)
         return
     if check_all:
-        if steps_file or assume:
-            raise click.UsageError("--check takes paths, not --steps or --assume")
+        if steps_file or assume or equations:
+            raise click.UsageError("--check takes paths, not --steps, --assume or --equations")
         _check(args, device, samples, timeout, as_json)
         return
     if len(args) > 1:
@@ -116,15 +123,17 @@ def derive(
         raise click.UsageError(
             "give an EXERCISE_ID, --steps FILE, --check or --list (see quizzer derive --help)"
         )
-    if exercise_id is not None and assume:
-        raise click.UsageError("--assume is for a free chain; an exercise declares its symbols")
+    if exercise_id is not None and (assume or equations):
+        raise click.UsageError(
+            "--assume and --equations are for a free chain; an exercise declares its own"
+        )
     if steps_file is None:
         assert exercise_id is not None
         _interactive(exercise_id, lang, timeout)
         return
     text = read_answer_file(steps_file)
     if exercise_id is None:
-        _free_chain(text, assume, timeout, as_json, lang)
+        _free_chain(text, assume, equations, timeout, as_json, lang)
     else:
         _exercise(exercise_id, text, timeout, as_json, lang)
 
@@ -215,12 +224,18 @@ def _exercise(exercise_id: str, text: str, timeout: float, as_json: bool, lang: 
 
 
 def _free_chain(
-    text: str, assume: tuple[str, ...], timeout: float, as_json: bool, lang: str
+    text: str,
+    assume: tuple[str, ...],
+    equations: bool,
+    timeout: float,
+    as_json: bool,
+    lang: str,
 ) -> None:
     from quizzer.core.derive.checker import DerivationChecker
     from quizzer.core.derive.givens import prepare_free_chain
 
-    report = DerivationChecker(prepare_free_chain(assume), timeout=timeout).check(text)
+    prepared = prepare_free_chain(assume, equations)
+    report = DerivationChecker(prepared, timeout=timeout).check(text)
     _emit(report, as_json, lang, None, "free chain")
 
 

@@ -184,3 +184,13 @@ def test_free_chain(worker: object) -> None:
     assert real.check(["sqrt(x^2)", "x"]).outcome is Outcome.INCORRECT  # x may be negative
     with pytest.raises(AnswerError, match="at least two"):
         real.check(["x + 1"])
+
+
+def test_a_free_chain_of_equations_keeps_the_solutions(worker: object) -> None:
+    real = DerivationChecker(prepare_free_chain([], equations=True), worker=worker)
+    assert real.check(["x^2 = 4", "x = 2"]).outcome is Outcome.INCORRECT  # x = -2 is lost
+    assert real.check(["2x - 6 = x - 6", "x = 0"]).outcome is Outcome.CORRECT
+    positive = DerivationChecker(prepare_free_chain(["x=positive"], equations=True), worker=worker)
+    assert positive.check(["x^2 = 4", "x = 2"]).outcome is Outcome.CORRECT
+    identity = real.check(["x + 1 = 3", "x = x"])
+    assert "holds for every x" in english(identity.lines[1])

@@ -10,17 +10,34 @@ from collections.abc import Callable
 import pytest
 
 from quizzer.core.derive.checker import DerivationChecker
-from quizzer.core.derive.exercise import load_exercises
+from quizzer.core.derive.exercise import Exercise, load_exercises
+from quizzer.core.derive.givens import prepare_exercise
 from quizzer.core.derive.mutation import equivalent_in_torch, mutants, mutated_lines
+from quizzer.core.expr import SympyWorker
 
 EXERCISE_IDS = sorted(load_exercises()[0])
 
 
+@pytest.fixture(scope="module")
+def verdict_only_checker(
+    exercises: dict[str, Exercise], worker: SympyWorker
+) -> Callable[[str], DerivationChecker]:
+    """Checkers without near-miss feedback: the verdicts are the same, one engine call less
+    per mutant (the feedback is tested in test_checker)."""
+
+    def make(exercise_id: str) -> DerivationChecker:
+        return DerivationChecker(
+            prepare_exercise(exercises[exercise_id]), worker=worker, near_misses=False
+        )
+
+    return make
+
+
 @pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
 def test_every_mutant_is_caught_at_its_line(
-    exercise_id: str, checker_for: Callable[[str], DerivationChecker]
+    exercise_id: str, verdict_only_checker: Callable[[str], DerivationChecker]
 ) -> None:
-    checker = checker_for(exercise_id)
+    checker = verdict_only_checker(exercise_id)
     prepared = checker.prepared
     tried, survivors = 0, []
     for mutant in mutants(prepared):

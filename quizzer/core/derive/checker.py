@@ -162,11 +162,21 @@ class _LineState:
 class DerivationChecker:
     """Checks derivations for one prepared exercise (or a free chain); reusable and warm."""
 
-    def __init__(self, prepared: Prepared, timeout: float = 2.0, worker: Any = None) -> None:
+    def __init__(
+        self,
+        prepared: Prepared,
+        timeout: float = 2.0,
+        worker: Any = None,
+        near_misses: bool = True,
+    ) -> None:
+        """`worker`: the SymPy worker to use (None: the process-wide default).
+        `near_misses`: explain the first invalid step with the engine's near-miss feedback
+        (one more engine call; verdicts do not depend on it)."""
         self.prepared = prepared
         self.timeout = timeout
         self.context = prepared.context
-        self.worker = worker  # the SymPy worker to use (None: the process-wide default)
+        self.worker = worker
+        self.near_misses = near_misses
         # Memos: the interactive runner re-checks the whole derivation after every new line,
         # so without them a 10-line session would repeat 45 engine calls for 10 new ones.
         self._normal: dict[Any, Any] = {}
@@ -217,7 +227,9 @@ class DerivationChecker:
                 if previous is None and not free:
                     first_line_matched_start = self._check_first(link, state)
                 elif previous is not None:
-                    first_break = not any(r.verdict == INVALID for r in reports)
+                    first_break = self.near_misses and not any(
+                        r.verdict == INVALID for r in reports
+                    )
                     self._check_step(previous, link, state, explain=first_break)
                 previous = link
             # Literally the goal (as SymPy reads it), right after the start: a leap that is
@@ -362,11 +374,26 @@ class DerivationChecker:
         return cached
 
     def _decide(self, answer: Any, expected: Any) -> Comparison:
-        if self.prepared.equation_chain and self.prepared.unknown is not None:
-            from quizzer.core.derive.equations import compare_by_solutions
+        """Expressions: equal. Equations: the same solutions for the exercise's unknown, or,
+        in a free chain of equations in one unknown, the same solutions for it (x^2 = 9 ->
+        x = 3 is a valid step when x is declared positive); otherwise the engine's reading of
+        equation equivalence."""
+        import sympy
 
+        from quizzer.core.derive.equations import compare_by_solutions
+
+        unknown = self.prepared.unknown
+        if (
+            unknown is None
+            and self.prepared.start is None
+            and isinstance(answer, sympy.Equality)
+            and isinstance(expected, sympy.Equality)
+        ):
+            symbols = answer.free_symbols | expected.free_symbols
+            unknown = next(iter(symbols)) if len(symbols) == 1 else None
+        if unknown is not None and isinstance(answer, sympy.Equality):
             return compare_by_solutions(
-                answer, expected, self.prepared.unknown, self.context, self.timeout, self.worker
+                answer, expected, unknown, self.context, self.timeout, self.worker
             )
         return compare(answer, expected, self.context, self.timeout, self.worker)
 
@@ -429,7 +456,7 @@ class DerivationChecker:
                 Outcome.CORRECT,
                 tuple(reports),
                 False,
-                (_text("Every line equals the previous one.", "每一行都与上一行相等。"),),
+                (_text("Every line is equivalent to the previous one.", "每一行都与上一行等价。"),),
             )
         reached = last is not None and self._matches(last.written, self.prepared.goal)
         if not reached:

@@ -20,27 +20,41 @@ if TYPE_CHECKING:
 SOLVE_SHARE = 0.5  # of the step's time cap spent solving; the rest compares the solutions
 
 
-def solutions(equation: Any, unknown: Any, timeout: float) -> list[Any] | None:
-    """The solutions for `unknown` (None when SymPy cannot find them in time)."""
+EVERY_VALUE = "every value"  # what `solutions` returns for an identity (x = x)
+
+
+def solutions(equation: Any, unknown: Any, timeout: float) -> list[Any] | str | None:
+    """The solutions for `unknown`, EVERY_VALUE for an identity, or None when SymPy cannot
+    find them in time."""
     import sympy
 
     from quizzer.core.expr.deadline import TimeLimit, time_limit
 
+    residual = equation.lhs - equation.rhs
     try:
         with time_limit(timeout):
-            # simplify=False: 10x faster (7 ms vs 80 ms on Xavier's equation), and the engine
-            # compares the solutions anyway; assumptions (gamma > 0) still filter roots.
-            # check=False skips SymPy's verification of each root (up to 0.3 s on odd
-            # forms); the roots that contradict the unknown's domain are dropped below, and a
-            # spurious root would only make a step look invalid, never a wrong one valid.
-            found = sympy.solve(equation.lhs - equation.rhs, unknown, simplify=False, check=False)
+            if sympy.expand(residual) == 0:
+                return EVERY_VALUE
+            # simplify=False: 10x faster (7 ms vs 80 ms on Xavier's equation); the engine
+            # compares the roots anyway. Checking each root against the equation (check=True)
+            # costs up to 0.3 s and is needed only where solving can create spurious roots:
+            # radicals and absolute values. For polynomial and rational equations the roots
+            # found are exact once the poles are dropped (below).
+            radical = any(
+                isinstance(node, sympy.Pow) and not node.exp.is_Integer
+                for node in sympy.preorder_traversal(residual)
+            ) or residual.has(sympy.Abs)
+            found = sympy.solve(residual, unknown, simplify=False, check=radical)
     except TimeLimit:
         return None
     except (NotImplementedError, TypeError, ValueError):
         return None
     if not isinstance(found, list) or any(isinstance(s, dict | tuple) for s in found):
         return None
-    return [root for root in found if _in_domain(root, unknown)]
+    _, denominator = sympy.fraction(sympy.together(residual))
+    return [
+        root for root in found if _in_domain(root, unknown) and denominator.subs(unknown, root) != 0
+    ]
 
 
 def _in_domain(root: Any, unknown: Any) -> bool:
@@ -68,6 +82,13 @@ def compare_by_solutions(
     if mine is None or theirs is None:
         # No closed form: fall back on the engine's comparison of the equations themselves.
         return compare(answer, expected, context, timeout * (1 - SOLVE_SHARE), worker)
+    if isinstance(mine, str) or isinstance(theirs, str):
+        if mine == theirs:
+            return Comparison("equivalent", f"both equations hold for every {name}", "symbolic")
+        which = "this equation" if isinstance(mine, str) else "the previous equation"
+        return Comparison(
+            "different", f"{which} holds for every {name}, the other does not", "symbolic"
+        )
     if len(mine) != len(theirs):
         return Comparison(
             "different",

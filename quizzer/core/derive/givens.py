@@ -49,12 +49,13 @@ class Prepared:
     goal: Any = None
     unknown: Any = None  # the symbol equation lines are solved for, when declared
     steps: list[Any] = field(default_factory=list)  # the reference lines, parsed
+    equations: bool = False  # a free chain of equations (`quizzer derive --equations`)
 
     @property
     def equation_chain(self) -> bool:
         import sympy
 
-        return isinstance(self.start, sympy.Equality)
+        return self.equations or isinstance(self.start, sympy.Equality)
 
     def parse(self, text: str) -> Any:
         """One formula in the exercise's language, with sum(...) made a family Sum."""
@@ -211,11 +212,14 @@ def prepare_exercise(exercise: Exercise) -> Prepared:
     return prepared
 
 
-def prepare_free_chain(assume: Sequence[str]) -> Prepared:
-    """A free chain (`quizzer derive --steps FILE`): no givens, symbols as `--assume` says."""
+def prepare_free_chain(assume: Sequence[str], equations: bool = False) -> Prepared:
+    """A free chain (`quizzer derive --steps FILE`): no givens, symbols as `--assume` says.
+
+    With `equations`, each line is one equation and a step must keep the solutions (in one
+    unknown) or, with several symbols, be a constant multiple (the engine's reading)."""
     from quizzer.core.expr import ExprContext
 
-    return Prepared(context=ExprContext.from_assume(list(assume)))
+    return Prepared(context=ExprContext.from_assume(list(assume)), equations=equations)
 
 
 def _is_function_definition(lhs: sympy.Basic) -> bool:

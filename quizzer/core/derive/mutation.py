@@ -90,6 +90,8 @@ def _equivalent_equations(prepared: Prepared, mutant: Mutant) -> bool:
         return False
     a = solutions(prepared.normalize(mutant.original), prepared.unknown, 5.0)
     b = solutions(prepared.normalize(mutant.mutated), prepared.unknown, 5.0)
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
     if a is None or b is None or len(a) != len(b):
         return False
     try:
