@@ -48,46 +48,93 @@ def hyperparameter_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def _option(param: HParam) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     flag = param.flag
     if param.kind == "bool":
-        negative = {"bidirectional": "--unidirectional",
-                    "tied_embeddings": "--untied-embeddings"}.get(param.name,
-                                                                  f"--no-{flag[2:]}")
+        negative = {
+            "bidirectional": "--unidirectional",
+            "tied_embeddings": "--untied-embeddings",
+        }.get(param.name, f"--no-{flag[2:]}")
         return click.option(f"{flag}/{negative}", param.name, default=None, help=param.help)
     if param.kind == "choice":
-        return click.option(flag, param.name, type=click.Choice(param.choices), default=None,
-                            help=param.help)
-    return click.option(flag, param.name, type=str if param.kind == "kernel" else int,
-                        default=None, metavar="N" if param.kind == "int" else "K",
-                        help=f"{param.help} ({param.symbol})" if param.symbol else param.help)
+        return click.option(
+            flag, param.name, type=click.Choice(param.choices), default=None, help=param.help
+        )
+    return click.option(
+        flag,
+        param.name,
+        type=str if param.kind == "kernel" else int,
+        default=None,
+        metavar="N" if param.kind == "int" else "K",
+        help=f"{param.help} ({param.symbol})" if param.symbol else param.help,
+    )
 
 
 @click.command(epilog=EPILOG)
 @click.argument("target", required=False)
 @click.argument("kind", required=False)
 @click.option("--list", "list_presets", is_flag=True, help="List presets, families, layers.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), metavar="FILE",
-              help="Count the model a Hugging Face config.json describes.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Count the model a Hugging Face config.json describes.",
+)
 @hyperparameter_options
-@click.option("--freeze", multiple=True, metavar="GROUP",
-              help="Count GROUP (embeddings, encoder, ...) as frozen; repeatable.")
+@click.option(
+    "--freeze",
+    multiple=True,
+    metavar="GROUP",
+    help="Count GROUP (embeddings, encoder, ...) as frozen; repeatable.",
+)
 @click.option("--symbolic", is_flag=True, help="Print the total as a SymPy polynomial.")
 @click.option("--explain", is_flag=True, help="Walk through the derivation in prose.")
-@click.option("--verify", is_flag=True, help="Build it from torch.nn on the meta device and "
-              "compare every component (exit 1 on a mismatch).")
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Build it from torch.nn on the meta device and "
+    "compare every component (exit 1 on a mismatch).",
+)
 @click.option("--flops", is_flag=True, help="FLOPs per token: 2N matmul + attention term.")
 @click.option("--memory", is_flag=True, help="Weights per dtype, Adam training, KV cache.")
-@click.option("--seq", type=click.IntRange(min=1), default=None,
-              help="Context length for FLOPs (default: the positions, else 2048).")
+@click.option(
+    "--seq",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Context length for FLOPs (default: the positions, else 2048).",
+)
 @click.option("--batch", type=click.IntRange(min=1), default=1, help="Batch for the KV cache.")
-@click.option("--context", type=click.IntRange(min=1), default=None,
-              help="Context length for the KV cache (default: --seq).")
-@click.option("--kv-dtype", type=click.Choice(list(DTYPE_BYTES)), default="bf16",
-              help="Element type of the KV cache.")
+@click.option(
+    "--context",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Context length for the KV cache (default: --seq).",
+)
+@click.option(
+    "--kv-dtype",
+    type=click.Choice(list(DTYPE_BYTES)),
+    default="bf16",
+    help="Element type of the KV cache.",
+)
 @json_option
 @lang_option
-def params(target: str | None, kind: str | None, list_presets: bool, config_path: Path | None,
-           freeze: tuple[str, ...], symbolic: bool, explain: bool, verify: bool, flops: bool,
-           memory: bool, seq: int | None, batch: int, context: int | None, kv_dtype: str,
-           as_json: bool, lang: str | None, **hyperparameters: Any) -> None:
+def params(
+    target: str | None,
+    kind: str | None,
+    list_presets: bool,
+    config_path: Path | None,
+    freeze: tuple[str, ...],
+    symbolic: bool,
+    explain: bool,
+    verify: bool,
+    flops: bool,
+    memory: bool,
+    seq: int | None,
+    batch: int,
+    context: int | None,
+    kv_dtype: str,
+    as_json: bool,
+    lang: str | None,
+    **hyperparameters: Any,
+) -> None:
     """Count the parameters of TARGET (a preset, a family, or `layer KIND`) exactly."""
     from quizzer.core.params import render as view
 
@@ -124,13 +171,15 @@ def params(target: str | None, kind: str | None, list_presets: bool, config_path
     else:
         stdout_console().print(*view.renderables(breakdown, extras))
     failed = (extras.verification is not None and not extras.verification.ok) or (
-        extras.symbolic is not None and not extras.symbolic.matches)
+        extras.symbolic is not None and not extras.symbolic.matches
+    )
     if failed:
         sys.exit(int(ExitCode.INCORRECT))
 
 
-def _spec(target: str | None, kind: str | None, config_path: Path | None,
-          hyperparameters: dict[str, Any]) -> tuple[Any, list[str]]:
+def _spec(
+    target: str | None, kind: str | None, config_path: Path | None, hyperparameters: dict[str, Any]
+) -> tuple[Any, list[str]]:
     from quizzer.core.params.presets import LAYERS, resolve
 
     given = {k: v for k, v in hyperparameters.items() if v is not None}
@@ -141,8 +190,9 @@ def _spec(target: str | None, kind: str | None, config_path: Path | None,
 
         return spec_from_config(read_config(config_path), given, str(config_path))
     if target is None:
-        raise ParamsError("give a model (quizzer params bert-base), `layer KIND`, "
-                          "--config FILE, or --list")
+        raise ParamsError(
+            "give a model (quizzer params bert-base), `layer KIND`, --config FILE, or --list"
+        )
     if target == "layer":
         if kind is None:
             raise ParamsError(f"give a layer kind after `layer`: {', '.join(LAYERS)}")
@@ -168,15 +218,17 @@ def _frozen(breakdown: Any, freeze: tuple[str, ...]) -> Any:
     groups = breakdown.groups()
     for group in freeze:
         if group not in groups:
-            raise ParamsError(f"--freeze {group}: {breakdown.label} has no such group "
-                              f"(groups: {', '.join(groups)})")
+            raise ParamsError(
+                f"--freeze {group}: {breakdown.label} has no such group "
+                f"(groups: {', '.join(groups)})"
+            )
     return dataclasses.replace(breakdown, frozen_groups=tuple(freeze))
 
 
 def _cost_flops(breakdown: Any, seq: int) -> Any:
     from quizzer.core.params.cost import flops
 
-    if breakdown.family not in _MODELS():
+    if breakdown.family not in _model_families():
         raise ParamsError("--flops is defined for whole models, not single layers")
     return flops(breakdown, seq)
 
@@ -184,11 +236,14 @@ def _cost_flops(breakdown: Any, seq: int) -> Any:
 def _cost_memory(breakdown: Any, batch: int, context: int, kv_dtype: str) -> Any:
     from quizzer.core.params.cost import kv_cache, training_memory, weight_memory
 
-    return (weight_memory(breakdown) + training_memory(breakdown)
-            + kv_cache(breakdown, batch, context, kv_dtype))
+    return (
+        weight_memory(breakdown)
+        + training_memory(breakdown)
+        + kv_cache(breakdown, batch, context, kv_dtype)
+    )
 
 
-def _MODELS() -> set[str]:  # noqa: N802 - a constant computed on demand
+def _model_families() -> set[str]:
     from quizzer.core.params.presets import MODEL_FAMILIES
 
     return set(MODEL_FAMILIES)

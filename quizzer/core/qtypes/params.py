@@ -51,8 +51,10 @@ SPEC = Record(
         "architecture": Field(ARCHITECTURE, required=True),
         "count": Field(COUNT),
         "ranges": Field(
-            AnyValue(description="Hyperparameters drawn per attempt: a list of choices or "
-                     "{min, max, step}")
+            AnyValue(
+                description="Hyperparameters drawn per attempt: a list of choices or "
+                "{min, max, step}"
+            )
         ),
         "compare": Field(
             Record(
