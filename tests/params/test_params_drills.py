@@ -232,6 +232,7 @@ def test_bank_covers_the_topics_the_issue_lists() -> None:
         "albert",
         "'lstm'",
         "'gru'",
+        "'rnn'",
         "conv2d",
         "mha",
         "kv_heads",
