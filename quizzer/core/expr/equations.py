@@ -17,6 +17,7 @@ from quizzer.core.expr.deadline import Deadline, TimeLimit, time_limit
 from quizzer.core.expr.engine import (
     ATTEMPTS,
     BASE_DIGITS,
+    MAX_DIGITS,
     MIN_AGREEING,
     Decision,
     domains_for,
@@ -63,7 +64,7 @@ def decide_equations(a: Any, b: Any, context: ExprContext, deadline: Deadline) -
             "undecided", f"the equations cannot be evaluated numerically ({exc})", "none"
         )
     domains = domains_for(symbols, context)
-    dps = BASE_DIGITS + 2 * min(max(constant_digits(fa), constant_digits(fb)), 1500)
+    dps = BASE_DIGITS + 2 * min(max(constant_digits(fa), constant_digits(fb)), MAX_DIGITS)
     zero = compile_expr(sp.Integer(0), symbols)
 
     def identically_zero(fn: Any) -> bool | None:

@@ -129,13 +129,16 @@ def compare_at(fa: Compiled, fb: Compiled, point: Sequence[Value], dps: int) -> 
     if verdict != "differ":
         return PointResult(tuple(point), verdict, (va3, vb3))
     # A difference far below 1 may still be cancellation: 1 - sigmoid(800) is exactly 0 until
-    # the precision reaches its 348 leading zeros. Recompute with enough digits to see it.
+    # the precision reaches its 348 leading zeros. When the difference is that small next to 1
+    # (or to the values), recompute with enough digits to see it.
     import mpmath
 
-    with mpmath.workdps(dps3):
+    with mpmath.workdps(30):
         d3 = abs(va3 - vb3)
         size = max(abs(va3), abs(vb3), 1)
-        needed = int(mpmath.log10(size / d3)) + 1 if d3 > 0 else 0
+        needed = int(mpmath.log10(size / d3)) + 1 if d3 > 0 else dps3
+    if needed < dps3 // 2:
+        return PointResult(tuple(point), "differ", (va3, vb3))
     dps4 = dps3 + needed + 20
     if dps4 > MAX_CONFIRM_DIGITS:
         return PointResult(tuple(point), "unclear", (va3, vb3))
