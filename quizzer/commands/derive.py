@@ -27,7 +27,7 @@ from quizzer.commands.common import (
 from quizzer.errors import ExitCode
 
 if TYPE_CHECKING:
-    from quizzer.core.derive.checker import DerivationReport
+    from quizzer.core.derive.report import DerivationReport
 
 MARKS = {"valid": "[green]✓[/green]", "invalid": "[red]✗[/red]", "undecided": "[yellow]?[/yellow]"}
 OUTCOMES = {

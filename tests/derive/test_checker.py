@@ -8,9 +8,10 @@ from collections.abc import Callable
 import pytest
 
 from quizzer.core.derive import checker as checker_module
-from quizzer.core.derive.checker import DerivationChecker, split_links
+from quizzer.core.derive.checker import DerivationChecker
 from quizzer.core.derive.expressions import Comparison
 from quizzer.core.derive.givens import prepare_free_chain
+from quizzer.core.derive.lines import split_links
 from quizzer.core.model import Outcome
 from quizzer.errors import AnswerError
 
@@ -194,3 +195,14 @@ def test_a_free_chain_of_equations_keeps_the_solutions(worker: object) -> None:
     assert positive.check(["x^2 = 4", "x = 2"]).outcome is Outcome.CORRECT
     identity = real.check(["x + 1 = 3", "x = x"])
     assert "holds for every x" in english(identity.lines[1])
+
+
+def test_the_start_may_have_its_definitions_written_out_but_not_be_skipped(
+    checker_for: Checker,
+) -> None:
+    written_out = checker_for("sigmoid-derivative").check(SIGMOID[1:])
+    assert written_out.outcome is Outcome.CORRECT
+    assert "definitions written out" in english(written_out.lines[0])
+    skipped = checker_for("sigmoid-derivative").check(SIGMOID[2:])
+    assert skipped.lines[0].verdict == "invalid"
+    assert "must be the start" in english(skipped.lines[0])

@@ -18,117 +18,23 @@ from typing import Any
 
 from quizzer.core.derive.expressions import Comparison, compare, near_misses, pretty
 from quizzer.core.derive.givens import Prepared
+from quizzer.core.derive.lines import split_lines, split_links
+from quizzer.core.derive.report import (
+    INVALID,
+    UNDECIDED,
+    VALID,
+    DerivationReport,
+    LineReport,
+    bilingual,
+    counterexample_text,
+)
 from quizzer.core.model import Outcome
 from quizzer.core.text import LocalizedText
 from quizzer.errors import AnswerError
 
-VALID, INVALID, UNDECIDED = "valid", "invalid", "undecided"
-MAX_LINES = 60  # a derivation longer than this is a paste accident
+__all__ = ["INVALID", "UNDECIDED", "VALID", "DerivationChecker", "DerivationReport", "LineReport"]
+
 _RANK = {VALID: 0, UNDECIDED: 1, INVALID: 2}
-
-
-def _text(en: str, zh: str) -> LocalizedText:
-    return LocalizedText(en=en, zh=zh)
-
-
-@dataclass(frozen=True, slots=True)
-class LineReport:
-    """The verdict on one line; `line` is its 1-based number in the learner's text."""
-
-    line: int
-    text: str
-    verdict: str
-    feedback: tuple[LocalizedText, ...] = ()
-    counterexample: Mapping[str, Any] | None = None
-
-    def to_json(self, lang: str = "en") -> dict[str, Any]:
-        return {
-            "line": self.line,
-            "text": self.text,
-            "verdict": self.verdict,
-            "feedback": [f.get(lang) for f in self.feedback],
-            "counterexample": dict(self.counterexample) if self.counterexample else None,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class DerivationReport:
-    outcome: Outcome
-    lines: tuple[LineReport, ...]
-    reached_goal: bool
-    summary: tuple[LocalizedText, ...] = ()
-    hint: LocalizedText | None = None
-
-    @property
-    def first_invalid(self) -> LineReport | None:
-        return next((r for r in self.lines if r.verdict == INVALID), None)
-
-    def to_json(self, lang: str = "en") -> dict[str, Any]:
-        first = self.first_invalid
-        return {
-            "verdict": self.outcome.value,
-            "reached_goal": self.reached_goal,
-            "first_invalid_line": first.line if first else None,
-            "lines": [r.to_json(lang) for r in self.lines],
-            "summary": [s.get(lang) for s in self.summary],
-            "hint": self.hint.get(lang) if self.hint else None,
-        }
-
-
-def split_lines(answer: str | Sequence[str]) -> list[tuple[int, str]]:
-    """(line number, text) of each non-blank, non-comment line."""
-    raw = answer.splitlines() if isinstance(answer, str) else [str(a) for a in answer]
-    lines = [(n, t.strip()) for n, t in enumerate(raw, 1)]
-    lines = [(n, t) for n, t in lines if t and not t.startswith("#")]
-    if not lines:
-        raise AnswerError("the derivation is empty: write one step per line")
-    if len(lines) > MAX_LINES:
-        raise AnswerError(f"the derivation has {len(lines)} lines; at most {MAX_LINES}")
-    return lines
-
-
-def split_links(text: str) -> list[str]:
-    """`a = b = c` -> [a, b, c]; `= c` -> ["", c]. Only a single '=' outside brackets splits
-    (`==`, `<=`, `>=` and `!=` do not)."""
-    parts: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for i, char in enumerate(text):
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        if (
-            char in "=＝"
-            and depth == 0
-            and text[i - 1 : i] not in ("=", "<", ">", "!")
-            and text[i + 1 : i + 2] != "="
-        ):
-            parts.append("".join(current).strip())
-            current = []
-            continue
-        current.append(char)
-    parts.append("".join(current).strip())
-    return parts
-
-
-def split_arguments(text: str) -> list[str]:
-    """`a, f(b, c)` -> ["a", "f(b, c)"]: commas outside brackets separate arguments."""
-    parts: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for char in text:
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        if char == "," and depth == 0:
-            parts.append("".join(current).strip())
-            current = []
-            continue
-        current.append(char)
-    parts.append("".join(current).strip())
-    return [p for p in parts if p]
 
 
 @dataclass
@@ -213,7 +119,7 @@ class DerivationChecker:
             if isinstance(formulas, AnswerError):
                 state.add(
                     INVALID,
-                    _text(
+                    bilingual(
                         f"This line cannot be read: {formulas.message}",
                         f"这一行无法识别：{formulas.message}",
                     ),
@@ -242,7 +148,7 @@ class DerivationChecker:
                 and formulas[0] == self.prepared.goal
             ):
                 state.feedback.append(
-                    _text(
+                    bilingual(
                         "This line merely restates the goal: the step is valid, but it shows "
                         "none of the working.",
                         "这一行只是重述了目标：这一步成立，但没有展示任何推导过程。",
@@ -283,36 +189,27 @@ class DerivationChecker:
         if self._matches(link.written, goal):
             state.add(
                 INVALID,
-                _text(
+                bilingual(
                     f"The first line must be the start, {pretty(start)}; this line is the goal "
                     "itself.",
                     f"第一行必须是起点 {pretty(start)}；这一行就是目标本身。",
                 ),
             )
             return False
-        result = self._compare_normalized(link, _Link(start, None, 0))
-        if result.verdict == "equivalent":
+        if self._matches(self.prepared.substituted(link.written), self.prepared.substituted(start)):
             state.add(
                 VALID,
-                _text(
-                    "This is the start rewritten with the exercise's definitions.",
-                    "这是用题目给出的定义改写后的起点。",
-                ),
-            )
-        elif result.verdict == "different":
-            state.add(
-                INVALID,
-                _text(
-                    f"The first line must be the start: {pretty(start)}.",
-                    f"第一行必须是起点：{pretty(start)}。",
+                bilingual(
+                    "This is the start with the exercise's definitions written out.",
+                    "这是把题目定义代入后的起点。",
                 ),
             )
         else:
             state.add(
-                UNDECIDED,
-                _text(
-                    f"Could not decide whether this line is the start ({result.reason}).",
-                    f"无法判断这一行是否为起点（{result.reason}）。",
+                INVALID,
+                bilingual(
+                    f"The first line must be the start: {pretty(start)}.",
+                    f"第一行必须是起点：{pretty(start)}。",
                 ),
             )
         return False
@@ -330,24 +227,26 @@ class DerivationChecker:
         if result.verdict == "undecided":
             state.add(
                 UNDECIDED,
-                _text(
+                bilingual(
                     f"Could not decide whether this step follows from {where}: {result.reason}.",
                     f"无法判断这一步是否由{where_zh}得出：{result.reason}。",
                 ),
             )
             return
-        feedback = [_text(f"This does not follow from {where}.", f"这一步不能由{where_zh}得出。")]
+        feedback = [
+            bilingual(f"This does not follow from {where}.", f"这一步不能由{where_zh}得出。")
+        ]
         if result.counterexample:
             unknown = str(self.prepared.unknown) if result.method == "solutions" else None
             feedback.append(
-                _counterexample_text(
+                counterexample_text(
                     result.counterexample,
                     unknown,
                     bool(self.prepared.rules or self.prepared.functions),
                 )
             )
         elif result.reason:
-            feedback.append(_text(f"({result.reason})", f"（{result.reason}）"))
+            feedback.append(bilingual(f"({result.reason})", f"（{result.reason}）"))
         if explain and state.verdict != INVALID:
             feedback.extend(self._near_misses(link, previous))
         state.add(INVALID, *feedback, counterexample=result.counterexample)
@@ -428,10 +327,10 @@ class DerivationChecker:
                 first.text,
                 first.verdict,
                 first.feedback
-                + ((_text(f"Hint: {hint.en}", f"提示：{hint.get('zh')}"),) if hint else ()),
+                + ((bilingual(f"Hint: {hint.en}", f"提示：{hint.get('zh')}"),) if hint else ()),
                 first.counterexample,
             )
-            summary = _text(
+            summary = bilingual(
                 f"Line {first.line} is the first invalid step.",
                 f"第 {first.line} 行是第一个不成立的步骤。",
             )
@@ -446,7 +345,7 @@ class DerivationChecker:
                     tuple(reports),
                     False,
                     (
-                        _text(
+                        bilingual(
                             f"Line {undecided[0].line} could not be decided.",
                             f"第 {undecided[0].line} 行无法判定。",
                         ),
@@ -456,7 +355,11 @@ class DerivationChecker:
                 Outcome.CORRECT,
                 tuple(reports),
                 False,
-                (_text("Every line is equivalent to the previous one.", "每一行都与上一行等价。"),),
+                (
+                    bilingual(
+                        "Every line is equivalent to the previous one.", "每一行都与上一行等价。"
+                    ),
+                ),
             )
         reached = last is not None and self._matches(last.written, self.prepared.goal)
         if not reached:
@@ -467,7 +370,7 @@ class DerivationChecker:
                 tuple(reports),
                 False,
                 (
-                    _text(
+                    bilingual(
                         f"Every step is valid so far, but the derivation does not reach the "
                         f"goal {goal} yet.",
                         f"目前每一步都成立，但推导还没有到达目标 {goal}。",
@@ -481,7 +384,7 @@ class DerivationChecker:
                 tuple(reports),
                 True,
                 (
-                    _text(
+                    bilingual(
                         f"The derivation reaches the goal, but line {undecided[0].line} could not "
                         "be decided, so it is not accepted.",
                         f"推导到达了目标，但第 {undecided[0].line} 行无法判定，因此不予认可。",
@@ -493,7 +396,7 @@ class DerivationChecker:
             tuple(reports),
             True,
             (
-                _text(
+                bilingual(
                     "Every step is valid and the derivation reaches the goal.",
                     "每一步都成立，推导到达了目标。",
                 ),
@@ -520,27 +423,3 @@ def _last_good(
         return None
     formulas = lines[index - 1][2]
     return formulas[-1] if isinstance(formulas, list) and formulas else None
-
-
-def _counterexample_text(
-    counterexample: Mapping[str, Any], unknown: str | None, substituted: bool
-) -> LocalizedText:
-    """ "At x = 1.3: this step is 0.21, but the previous one is 0.19." (For equations solved
-    for an unknown, the values are the unknown's solutions.)"""
-    point = counterexample.get("point") or {}
-    shown = ", ".join(f"{k} = {v}" for k, v in point.items() if not k.startswith("_quantity"))
-    at_en = f"At {shown}" if shown else "Here"
-    at_zh = f"在 {shown} 处" if shown else "此处"
-    answer, expected = counterexample.get("answer"), counterexample.get("expected")
-    if unknown is not None:
-        return _text(
-            f"{at_en}: this equation gives {unknown} = {answer}, the previous one "
-            f"gives {unknown} = {expected}.",
-            f"{at_zh}：这个方程给出 {unknown} = {answer}，上一个方程给出 {unknown} = {expected}。",
-        )
-    note_en = " (with the definitions substituted)" if substituted else ""
-    note_zh = "（已代入定义）" if substituted else ""
-    return _text(
-        f"{at_en}: this step is {answer}, but the previous one is {expected}{note_en}.",
-        f"{at_zh}：这一步的值是 {answer}，上一步却是 {expected}{note_zh}。",
-    )

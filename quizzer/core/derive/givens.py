@@ -110,6 +110,17 @@ class Prepared:
                 expr = expr.subs(lhs, rhs)
         return expr
 
+    def substituted(self, expr: Any) -> Any:
+        """`expr` with the definitions written out, nothing evaluated (for "is this the start
+        with sigma replaced by its formula?")."""
+        current = expr
+        for _ in range(MAX_ROUNDS):
+            updated = self.substitute(current)
+            if updated == current:
+                break
+            current = updated
+        return current
+
     def next_hint(self, last_good: Any, position: int) -> LocalizedText | None:
         """The hint for the step after `last_good` (the learner's last valid formula): the
         hint following the last reference step it matches in form, else by position."""

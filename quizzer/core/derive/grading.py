@@ -14,9 +14,9 @@ from quizzer.core.model import Question, Verdict
 from quizzer.errors import AnswerError
 
 if TYPE_CHECKING:
-    from quizzer.core.derive.checker import DerivationReport
     from quizzer.core.derive.exercise import Exercise
     from quizzer.core.derive.givens import Prepared
+    from quizzer.core.derive.report import DerivationReport
     from quizzer.core.grading import GradingEnv
 
 # Prepared exercises by (file, modification time, size): parsing the givens and steps once

@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from quizzer.core.derive.checker import INVALID, UNDECIDED, VALID, DerivationChecker
+from quizzer.core.derive.checker import DerivationChecker
 from quizzer.core.derive.exercise import Exercise
 from quizzer.core.derive.expressions import pretty
+from quizzer.core.derive.report import INVALID, UNDECIDED, VALID
 from quizzer.core.model import Outcome
 from quizzer.errors import AnswerError
 

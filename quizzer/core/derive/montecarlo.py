@@ -165,7 +165,7 @@ class _Sampler:
                 f"{name}: expected normal(mean, std), uniform(a, b) or bernoulli(p), got {text!r}"
             )
         kind, inner = match.group(1), match.group(2)
-        from quizzer.core.derive.checker import split_arguments
+        from quizzer.core.derive.lines import split_arguments
 
         args = [self._number(a) for a in split_arguments(inner)]
         if len(args) != _ARITY[kind]:

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quizzer.core.derive.checker import VALID, DerivationChecker, DerivationReport
+from quizzer.core.derive.checker import DerivationChecker
 from quizzer.core.derive.exercise import Exercise
 from quizzer.core.derive.givens import Prepared, prepare_exercise
 from quizzer.core.derive.montecarlo import CaseResult, run_monte_carlo
 from quizzer.core.derive.numeric import NotEvaluable, Values, evaluate, load_torch, pick_device
+from quizzer.core.derive.report import VALID, DerivationReport
 from quizzer.core.model import Outcome
 from quizzer.errors import Diagnostic, QuizzerError
 
