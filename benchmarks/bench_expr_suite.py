@@ -72,6 +72,11 @@ def run_suite(
     cases = [
         c for c in yaml.safe_load(suite_file().read_text())["cases"] if c["relation"] == relation
     ]
+    if worker is None:  # time warm checks only, not the worker's start-up
+        from quizzer.core.expr.worker import default_worker
+
+        worker = default_worker()
+        worker.wait_ready()
     verdicts: Counter[str] = Counter()
     by_category: dict[str, Counter[str]] = {}
     false_accepts, misses, times = [], [], []
