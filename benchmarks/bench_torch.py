@@ -85,14 +85,21 @@ def bench_cold(question: Question, device: str, runs: int) -> dict[str, Any]:
 
 
 def _import_torch_seconds() -> float:
-    """A bare `import torch` in a fresh process, with the worker's environment."""
+    """Start Python and import torch in a fresh process (the worker's environment), up to the
+    moment it reports back; like the worker, it is not waited for at exit."""
     from quizzer.core.torchcheck.client import _child_environment
 
     start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-W", "ignore", "-c", "import torch"], check=True, env=_child_environment()
+    child = subprocess.Popen(
+        [sys.executable, "-W", "ignore", "-c", "import torch; print('ready', flush=True)"],
+        stdout=subprocess.PIPE,
+        env=_child_environment(),
     )
-    return time.perf_counter() - start
+    assert child.stdout is not None and child.stdout.readline().strip() == b"ready"
+    seconds = time.perf_counter() - start
+    child.kill()
+    child.wait()
+    return seconds
 
 
 def bench_warm(questions: list[Question], device: str, repeats: int) -> dict[str, Any]:

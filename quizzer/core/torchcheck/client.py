@@ -116,8 +116,10 @@ class TorchWorker:
     def _kill(self) -> None:
         proc, self._proc = self._proc, None
         if proc is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
-                os.killpg(proc.pid, signal.SIGKILL)
+            killpg = getattr(os, "killpg", None)  # POSIX; elsewhere proc.kill() below
+            if killpg is not None:
+                with contextlib.suppress(OSError):
+                    killpg(proc.pid, getattr(signal, "SIGKILL", signal.SIGTERM))
             with contextlib.suppress(OSError):
                 proc.kill()
             proc.wait()
