@@ -9,7 +9,8 @@ Prints one JSON document:
 
 - `formula_path`: wall time of `quizzer params bert-base` (the Rich table) and of `--json`,
   median and min of N runs, and the median CPU time (user + system: what a busy machine
-  cannot inflate), against `python -c pass` and `quizzer --help` measured in the same run;
+  cannot inflate), against `python -c pass`, `quizzer --help` and a bare import of click and
+  Rich measured in the same run;
 - `verify_end_to_end`: wall time of `quizzer params PRESET --verify` per preset (one run each,
   most of it torch's import), with the 70B LLaMA configs included;
 - `meta_build`: in one process, after importing torch once, the median time to build each preset
@@ -95,6 +96,7 @@ def main() -> None:
     quizzer = [sys.executable, "-m", "quizzer"]
     baseline = wall([sys.executable, "-c", "pass"], args.runs)
     help_time = wall([*quizzer, "--help"], args.runs)
+    libraries = wall([sys.executable, "-c", "import click, rich.console, rich.table"], args.runs)
     table = wall([*quizzer, "params", "bert-base"], args.runs)
     as_json = wall([*quizzer, "params", "bert-base", "--json"], args.runs)
     verify_times = {
@@ -111,6 +113,7 @@ def main() -> None:
             "runs": args.runs,
             "python_-c_pass": baseline,
             "quizzer_--help": help_time,
+            "import_click_and_rich": libraries,
             "quizzer_params_bert-base": table,
             "quizzer_params_bert-base_--json": as_json,
             "bert-base_over_baseline_ms": round(table["median_ms"] - baseline["median_ms"], 1),
