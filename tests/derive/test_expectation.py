@@ -69,3 +69,9 @@ def test_dropout_moments() -> None:
 
 def test_covariance_of_independent_variables_is_zero() -> None:
     assert reduce_moments(Cov(q, k), space()) == 0
+
+
+def test_a_sum_with_a_varying_constant_is_not_treated_as_iid() -> None:
+    weight = sympy.Symbol("w_i")  # not declared random, but it may vary with i
+    reduced = reduce_moments(E(family_sum(weight * q)), space())
+    assert reduced != 0 and reduced.has(E)

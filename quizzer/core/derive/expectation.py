@@ -84,7 +84,14 @@ class RandomSpace:
         if name not in self.families or index in summand.free_symbols:
             return False
         members = self.random_in(summand)
-        return bool(members) and all(str(s).endswith(f"_{name}") for s in members)
+        # A non-random symbol named like a member (w_i, declared nowhere as random) may vary
+        # with i, so the terms need not be identically distributed: no rule applies.
+        indexed = {s for s in summand.free_symbols if str(s).endswith(f"_{name}")}
+        return (
+            bool(members)
+            and indexed <= members
+            and all(str(s).endswith(f"_{name}") for s in members)
+        )
 
 
 def operator_name(expr: Any) -> str | None:
