@@ -73,5 +73,6 @@ def test_covariance_of_independent_variables_is_zero() -> None:
 
 def test_a_sum_with_a_varying_constant_is_not_treated_as_iid() -> None:
     weight = sympy.Symbol("w_i")  # not declared random, but it may vary with i
-    reduced = reduce_moments(E(family_sum(weight * q)), space())
-    assert reduced != 0 and reduced.has(E)
+    reduced = reduce_moments(Var(family_sum(weight * q)), space())
+    # The truth is sum(w_i^2) s^2; d_k w_i^2 s^2 would be wrong, so no value is made up.
+    assert reduced != d * weight**2 * s**2 and (reduced.has(E) or reduced.has(Var))
