@@ -220,3 +220,10 @@ def test_cancellation_at_large_values_is_not_a_difference(worker: SympyWorker) -
     for answer, expected in [("log(1+exp(x))", "x + log(1+exp(-x))"),
                              ("sqrt(x^2+1) - x", "1/(sqrt(x^2+1)+x)")]:
         assert check_equivalence(answer, expected, worker=worker).verdict == "equivalent"
+
+
+def test_a_planted_astronomically_small_term_is_never_accepted(worker: SympyWorker) -> None:
+    result = check_equivalence("x + exp(-exp(x^2 + 100))", "x", worker=worker)
+    assert result.verdict != "equivalent"
+    proven = check_equivalence("exp(exp(x) + 100)", "exp(100)*exp(exp(x))", worker=worker)
+    assert proven.verdict == "equivalent"

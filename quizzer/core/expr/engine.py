@@ -13,14 +13,19 @@ When to accept without a proof. Every function of the language is analytic on th
 regions where it is defined, so the difference d = a - b of two different formulas is a
 nonzero analytic function there, whose zeros have measure zero: a point drawn from a
 continuous distribution misses them with probability 1. We sample 62-bit random mantissas at
-several scales (0.01..0.25, 0.25..3, 3..40, both signs unless declared), evaluate with at least
-30 significant digits (more when the formulas carry wide constants, so `x + 10^-30` is
-caught), and call two values equal only within 10^-(digits-10) relative. Acceptance needs
-`MIN_AGREEING` such points and no point left unclear; a real difference would have to be
-smaller than 10^-20 of the values at all of them while being nonzero, which for formulas a
-person types means a deliberately planted, astronomically small term. Integer symbols are drawn
-from 1..60 (and negatives when allowed), so a difference vanishing on a few integers is still
-exposed. Numeric acceptance is reported as method "numeric" and a proof as "symbolic".
+several scales (0.01..0.25, 0.25..3, 3..40, a few out to 10^±3, both signs unless declared),
+evaluate with at least 30 significant digits, and call two values equal only within
+10^-(digits-10) relative. Constants set the rest: w digits of constants (10^-30, exp(-100),
+10^6) add 2w digits of precision, so `x + 10^-30` is caught, and push the scales out to
+10^±(w+2), so `exp(x) + exp(-10^6 x^2)` is caught where that term is not negligible.
+Piecewise functions (max, |x|, floor, sign) are analytic only between breakpoints that their
+constants place, so they get the wide scales and twice the points. Acceptance needs
+`MIN_AGREEING` (or twice that) agreeing points and no point left unclear. A wrong formula
+could only pass by differing by less than 10^-20 of its value at every point on every scale,
+which takes a deliberately planted term such as exp(-exp(x^2 + 100)); no near-miss a learner makes
+looks like that. Integer symbols are drawn from 1..60 (and negatives when allowed, and rarely
+far beyond), so a difference vanishing on a few integers is still exposed. Numeric acceptance
+is reported as method "numeric" and a proof as "symbolic".
 """
 
 from __future__ import annotations
@@ -37,7 +42,6 @@ from quizzer.core.expr.numeric import (
     Unsupported,
     compile_expr,
     constant_digits,
-    evaluate,
     format_value,
 )
 from quizzer.core.expr.points import Comparison, PointResult, compare, compare_at
@@ -342,8 +346,3 @@ def is_piecewise(expr: Any) -> bool:
     return bool(
         expr.has(sp.Max, sp.Min, sp.floor, sp.ceiling, sp.Heaviside, sp.Piecewise, sp.Abs, sp.sign)
     )
-
-
-def value_at(expr: Any, symbols: list[Any], point: tuple[Any, ...], dps: int) -> Any:
-    """The value of `expr` at `point` (raises Undefined/Unsupported)."""
-    return evaluate(compile_expr(expr, symbols), point, dps)

@@ -39,20 +39,33 @@ def _table() -> dict[Any, Callable[..., Value]]:
 
         return wrapped
 
+    def bounded(fn: Callable[[Value], Value], limit: Any) -> Callable[[Value], Value]:
+        """`fn` refusing arguments so large that mpmath would grind on them: exp(10^40) needs
+        a 10^40-digit argument reduction (exp(-exp(x + 100)) at any x)."""
+
+        def wrapped(x: Value) -> Value:
+            if abs(x) > limit:
+                raise Undefined
+            return fn(x)
+
+        return wrapped
+
+    exp_limit, trig_limit = mpmath.mpf(10) ** 30, mpmath.mpf(10) ** 300
+
     def heaviside(x: Value, h0: Value = None) -> Value:
         if x == 0:
             return mpmath.mpf(0.5) if h0 is None else h0
         return mpmath.mpf(1) if x > 0 else mpmath.mpf(0)
 
     table: dict[Any, Callable[..., Value]] = {
-        sp.exp: mpmath.exp,
+        sp.exp: bounded(mpmath.exp, exp_limit),
         sp.log: mpmath.log,
         sp.Abs: abs,
         sp.sign: sign,
-        sp.erf: mpmath.erf,
-        sp.erfc: mpmath.erfc,
-        sp.gamma: mpmath.gamma,
-        sp.factorial: mpmath.factorial,
+        sp.erf: bounded(mpmath.erf, exp_limit),
+        sp.erfc: bounded(mpmath.erfc, exp_limit),
+        sp.gamma: bounded(mpmath.gamma, exp_limit),
+        sp.factorial: bounded(mpmath.factorial, exp_limit),
         sp.binomial: mpmath.binomial,
         sp.Max: real_only(max),
         sp.Min: real_only(min),
@@ -64,7 +77,7 @@ def _table() -> dict[Any, Callable[..., Value]]:
         sp.re: mpmath.re,
         sp.im: mpmath.im,
         sp.conjugate: mpmath.conj,
-        ml_functions(): lambda x: 1 / (1 + mpmath.exp(-x)),
+        ml_functions(): bounded(lambda x: 1 / (1 + mpmath.exp(-x)), exp_limit),
     }
     for name in (
         "sin",
@@ -80,7 +93,8 @@ def _table() -> dict[Any, Callable[..., Value]]:
         "sech",
         "csch",
     ):
-        table[getattr(sp, name)] = getattr(mpmath, name)
+        limit = exp_limit if name.endswith("h") else trig_limit
+        table[getattr(sp, name)] = bounded(getattr(mpmath, name), limit)
         table[getattr(sp, "a" + name)] = getattr(mpmath, "a" + name)
     return table
 
