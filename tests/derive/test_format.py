@@ -77,3 +77,15 @@ def test_the_laplace_exercise_does_not_copy_the_notes_coefficient(exercises: dic
     laplace = exercises["map-laplace-prior-l1"]
     assert laplace.goal == "(abs(w_1) + abs(w_2))/a + 2*log(2*a)"
     assert "2*a)" in laplace.start and "sqrt(2*a)" not in laplace.start
+
+
+def test_the_committed_json_schema_is_up_to_date() -> None:
+    import json
+
+    from quizzer.core.derive.exercise import exercise_json_schema
+    from tests.conftest import REPO
+
+    committed = json.loads((REPO / "docs" / "derivation.schema.json").read_text(encoding="utf-8"))
+    assert committed == exercise_json_schema(), (
+        "docs/derivation.schema.json is stale: write exercise_json_schema() to it"
+    )

@@ -155,6 +155,16 @@ EXERCISE_FILE = Record(
 )
 
 
+def exercise_json_schema() -> dict[str, Any]:
+    """The JSON Schema of an exercise file (committed as docs/derivation.schema.json, for
+    editors: `# yaml-language-server: $schema=../../docs/derivation.schema.json`)."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "quizzer derivation exercise",
+        **EXERCISE_FILE.json_schema(),
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Given:
     """A definition or fact `lhs = rhs`; lines are compared after substituting lhs by rhs."""
