@@ -207,11 +207,13 @@ class Runner:
         return None
 
     def gradcheck_case(self) -> Case | None:
+        """The bank's case `gradcheck.case` (an index into `cases`), in float64."""
         check = self.exercise.spec.get("gradcheck")
         if not check:
             return None
-        base = self.cases[int(check.get("case", 0))]
-        return Case(base.index, base.params, "float64")
+        index = int(check.get("case", 0))
+        # A seed index of its own, so its inputs differ from the ordinary cases' draws.
+        return Case(len(self.cases) + index, dict(self.exercise.spec["cases"][index]), "float64")
 
     def run(self, source: str, progress: Progress) -> dict[str, Any]:
         check = self.exercise.spec.get("gradcheck") or {}

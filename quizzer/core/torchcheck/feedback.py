@@ -197,6 +197,31 @@ def _details(result: dict[str, Any]) -> list[LocalizedText]:
         ]
     if reason == "gradient":
         return [_gradient_line(result)]
+    if reason == "timeout":
+        return [
+            _text(
+                "Your function was stopped and the checking process restarted; look for "
+                "a loop that never ends or work that grows too fast with the input size.",
+                "你的函数被强制停止，检查进程已重启；请检查是否有不会结束的循环，"
+                "或随输入规模增长过快的计算。",
+            )
+        ]
+    if reason == "out of memory":
+        return [
+            _text(
+                "Your code asked for more memory than the checker allows; the inputs here "
+                "are small, so look for a huge allocation.",
+                "你的代码申请的内存超过了检查程序的上限；这里的输入很小，请检查是否有巨大的内存分配。",
+            )
+        ]
+    if reason == "crash":
+        return [
+            _text(
+                "Your code ended the checking process (os._exit, a crash, or the "
+                "system's out-of-memory killer); it has been restarted.",
+                "你的代码结束了检查进程（os._exit、崩溃或系统的内存不足终止）；检查进程已重启。",
+            )
+        ]
     return []
 
 
