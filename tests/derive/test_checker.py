@@ -206,3 +206,12 @@ def test_the_start_may_have_its_definitions_written_out_but_not_be_skipped(
     skipped = checker_for("sigmoid-derivative").check(SIGMOID[2:])
     assert skipped.lines[0].verdict == "invalid"
     assert "must be the start" in english(skipped.lines[0])
+
+
+def test_a_line_too_large_to_expand_is_undecided_not_a_hang(checker_for: Checker) -> None:
+    report = checker_for("attention-var-qk").check(
+        ["Var(sum(q_i*k_i))", "Var(sum(q_i*k_i) + (q_i + k_i)^100000)", "d_k"]
+    )
+    assert report.lines[1].verdict == "undecided"
+    assert "too large" in english(report.lines[1])
+    assert report.outcome is Outcome.UNDECIDED

@@ -263,7 +263,20 @@ class DerivationChecker:
         return link.normalized
 
     def _compare_normalized(self, link: _Link, previous: _Link) -> Comparison:
-        answer, expected = self._normalized(link), self._normalized(previous)
+        from quizzer.core.derive.expectation import ExpressionTooLarge
+        from quizzer.core.expr.deadline import TimeLimit, time_limit
+
+        try:
+            # Applying the givens runs SymPy in this process: capped like an engine call
+            # (SIGALRM in the main thread; elsewhere the size limits of bounded_expand hold).
+            with time_limit(self.timeout):
+                answer, expected = self._normalized(link), self._normalized(previous)
+        except TimeLimit:
+            return Comparison(
+                "undecided", "time limit reached while applying the givens", "timeout"
+            )
+        except ExpressionTooLarge as exc:
+            return Comparison("undecided", str(exc), "none")
         key = (answer, expected)
         cached = self._decided.get(key)
         if cached is None:

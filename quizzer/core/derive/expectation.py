@@ -36,6 +36,34 @@ OPERATOR_NAMES = EXPECTATION_NAMES | VARIANCE_NAMES | COVARIANCE_NAMES
 
 # Each reduction pass removes one layer of operators; real exercises need 3 or 4.
 MAX_PASSES = 12
+# Expansion is where SymPy work explodes: (q + k)^100000 is a legal formula. A power of a sum
+# above this exponent, or an expression with more operations than MAX_OPERATIONS, is not
+# expanded, and the step is reported undecided rather than risking a runaway computation.
+MAX_EXPANDED_POWER = 12
+MAX_OPERATIONS = 600
+
+
+class ExpressionTooLarge(Exception):
+    """Expanding this expression could take unbounded time or memory."""
+
+
+def bounded_expand(expr: Any, **hints: Any) -> Any:
+    """`sympy.expand`, refusing expressions whose expansion could explode."""
+    import sympy
+
+    if not isinstance(expr, sympy.Basic):
+        return expr
+    if sympy.count_ops(expr) > MAX_OPERATIONS:
+        raise ExpressionTooLarge("the formula is too large to expand")
+    for node in sympy.preorder_traversal(expr):
+        if (
+            isinstance(node, sympy.Pow)
+            and node.base.is_Add
+            and node.exp.is_Integer
+            and abs(int(node.exp)) > MAX_EXPANDED_POWER
+        ):
+            raise ExpressionTooLarge(f"expanding a power {node.exp} of a sum is too large")
+    return sympy.expand(expr, **hints)
 
 
 @dataclass
@@ -59,12 +87,11 @@ class RandomSpace:
 
     def add_fact(self, lhs: sympy.Expr, rhs: sympy.Expr) -> bool:
         """Record `E(X) = v` or `Var(X) = v`; False when lhs is not a moment."""
-        import sympy
 
         name = operator_name(lhs)
         if name is None or len(lhs.args) != 1:
             return False
-        inner = sympy.expand(lhs.args[0])
+        inner = bounded_expand(lhs.args[0])
         if name in EXPECTATION_NAMES:
             self.moments[inner] = rhs
         elif name in VARIANCE_NAMES:
@@ -158,7 +185,7 @@ def expectation(expr: sympy.Expr, space: RandomSpace) -> sympy.Expr:
         if space.is_family_sum(summand, index):
             return count * expectation(summand, space)
         return _opaque("E", expr)
-    expanded = sympy.expand(expr)
+    expanded = bounded_expand(expr)
     if expanded.is_Add:
         return sympy.Add(*(expectation(term, space) for term in expanded.args))
     return _expect_monomial(expanded, space)
@@ -174,7 +201,7 @@ def variance(expr: sympy.Expr, space: RandomSpace) -> sympy.Expr:
     if constant != 1 or rest is not expr:
         # Var(c Y + b) = c^2 Var(Y): keeps a family sum visible to rule 5.
         return constant**2 * variance(rest, space)
-    key = sympy.expand(expr)
+    key = bounded_expand(expr)
     if key in space.variances:
         return space.variances[key]
     summed = _family_sum(expr)
@@ -183,7 +210,7 @@ def variance(expr: sympy.Expr, space: RandomSpace) -> sympy.Expr:
         if space.independent and space.is_family_sum(summand, index):
             return count * variance(summand, space)
         return _opaque("Var", expr)
-    return sympy.expand(expectation(expr**2, space) - expectation(expr, space) ** 2)
+    return bounded_expand(expectation(expr**2, space) - expectation(expr, space) ** 2)
 
 
 def _expect_monomial(term: sympy.Expr, space: RandomSpace) -> sympy.Expr:
@@ -244,12 +271,12 @@ def _group_moment(product: sympy.Expr, space: RandomSpace) -> sympy.Expr:
 
     if isinstance(product, sympy.Sum):
         return expectation(product, space)
-    key = sympy.expand(product)
+    key = bounded_expand(product)
     if key in space.moments:
         return space.moments[key]
     base, exponent = product.as_base_exp()
     if exponent == 2 and base in space.variances:
-        mean = space.moments.get(sympy.expand(base))
+        mean = space.moments.get(bounded_expand(base))
         if mean is not None:
             return space.variances[base] + mean**2
     return _opaque("E", product)

@@ -20,7 +20,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from quizzer.core.derive.expectation import RandomSpace, reduce_moments
+from quizzer.core.derive.expectation import (
+    ExpressionTooLarge,
+    RandomSpace,
+    bounded_expand,
+    reduce_moments,
+)
 from quizzer.core.derive.expressions import make_context, parse
 from quizzer.core.text import LocalizedText
 from quizzer.errors import AnswerError, BankError
@@ -157,12 +162,10 @@ class Prepared:
 
 
 def _polynomial_form(expr: Any) -> Any:
-    import sympy
-
     try:
-        return sympy.expand(expr, power_exp=False, power_base=False, log=False)
-    except (TypeError, ValueError, RecursionError):
-        return expr
+        return bounded_expand(expr, power_exp=False, power_base=False, log=False)
+    except (TypeError, ValueError, RecursionError, ExpressionTooLarge):
+        return expr  # compared as written: a huge line is the goal only if it is literally
 
 
 def _evaluate_derivatives(expr: Any) -> Any:
