@@ -135,6 +135,24 @@ def test_closed_context_splits_known_names_and_refuses_others() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("wx^2", "w*x^2"),
+        ("wx^2 - xy", "w*x^2 - x*y"),
+        ("wxx^2", "w*x^3"),
+        ("xy^2^2", "x*y^4"),
+        ("wx^-1", "w/x"),
+        ("(wx)^2", "w^2*x^2"),
+        ("2wx^2", "2*w*x^2"),
+    ],
+)
+def test_a_power_after_a_split_name_binds_to_its_last_letter(text: str, expected: str) -> None:
+    # `wx^2` read as (w·x)² accepted w²x² for a learner who meant w·x² (and refused w·x²).
+    context = ExprContext.from_answer({"symbols": ["w", "x", "y"]})
+    assert parse_expression(text, context) == parse_expression(expected, context)
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
         ("x +", "ends too early"),

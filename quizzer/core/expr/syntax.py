@@ -244,9 +244,13 @@ class Parser:
         parts = _split_into(name, self.allowed)
         if parts:
             node = Node("sym", parts[0])
-            for part in parts[1:]:
+            for part in parts[1:-1]:
                 node = Node("mul", args=(node, Node("sym", part)))
-            return node
+            if len(parts) == 1:
+                return node
+            # `wx^2` is w·x², as on paper: a power or `!` after a split name binds to its last
+            # letter only, so it is parsed here before `power()` could apply it to the product.
+            return Node("mul", args=(node, self._split_tail(parts[-1])))
         from quizzer.core.schema import closest_names
 
         known = sorted(self.allowed)
@@ -257,6 +261,20 @@ class Parser:
             raise AnswerError(_SIGMA_HELP)
         listing = ", ".join(known) if known else "none"
         raise AnswerError(f"unknown {what} {name!r}: this question's symbols are {listing}.{hint}")
+
+    def _split_tail(self, name: str) -> Node:
+        """The last letter of a split name with its own postfix `!` and `^` exponent."""
+        node = Node("sym", name)
+        while self.at("!"):
+            self.take()
+            node = Node("fact", args=(node,))
+        if self.at("^"):
+            self.take()
+            self.enter()
+            exponent = self.signed()
+            self.depth -= 1
+            node = Node("pow", args=(node, exponent))
+        return node
 
     def call(self, tok: Token, name: str, *, declared: bool = False) -> Node:
         self.expect("(")
