@@ -101,15 +101,14 @@ def cli(ctx: click.Context) -> None:
 
 def report_error(error: QuizzerError) -> None:
     """Print a user-facing error to stderr: title, message, then every diagnostic."""
-    err = click.get_text_stream("stderr")
     if error.diagnostics and len(error.diagnostics) > 1:
-        click.echo(f"quizzer: {error.title}: {error.message}", file=err)
+        click.echo(f"quizzer: {error.title}: {error.message}", err=True)
         for diag in error.diagnostics:
-            click.echo(f"  {diag}", file=err)
+            click.echo(f"  {diag}", err=True)
     elif error.diagnostics:
-        click.echo(f"quizzer: {error.title}: {error.diagnostics[0]}", file=err)
+        click.echo(f"quizzer: {error.title}: {error.diagnostics[0]}", err=True)
     else:
-        click.echo(f"quizzer: {error.title}: {error.message}", file=err)
+        click.echo(f"quizzer: {error.title}: {error.message}", err=True)
 
 
 def main(argv: list[str] | None = None) -> Any:
