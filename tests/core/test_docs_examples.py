@@ -22,7 +22,16 @@ BLOCKS = [
 
 def test_every_question_type_has_an_example() -> None:
     types = {m for block in BLOCKS for m in re.findall(r"^    type: (\w+)", block, re.M)}
-    assert {"choice", "multi", "numeric", "recall"} <= types
+    assert types == {
+        "choice",
+        "multi",
+        "numeric",
+        "expression",
+        "derivation",
+        "code",
+        "params",
+        "recall",
+    }
 
 
 @pytest.mark.parametrize("block", BLOCKS, ids=lambda b: re.search(r"id: (\S+)", b).group(1))  # type: ignore[union-attr]
