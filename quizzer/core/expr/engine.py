@@ -19,7 +19,8 @@ evaluate with at least 30 significant digits, and call two values equal only wit
 10^6) add 2w digits of precision, so `x + 10^-30` is caught, and push the scales out to
 10^±(w+2), so `exp(x) + exp(-10^6 x^2)` is caught where that term is not negligible.
 Piecewise functions (max, |x|, floor, sign) are analytic only between breakpoints that their
-constants place, so they get the wide scales and twice the points. Acceptance needs
+constants place, so they get the wide scales, twice the points, and two points either side of
+every breakpoint that can be solved for (`breakpoints.py`). Acceptance needs
 `MIN_AGREEING` (or twice that) agreeing points and no point left unclear. A wrong formula
 could only pass by differing by less than 10^-20 of its value at every point on every scale,
 which takes a deliberately planted term such as exp(-exp(x^2 + 100)); no near-miss a learner makes
@@ -35,6 +36,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from quizzer.core.expr.breakpoints import SOLVE_BUDGET, breakpoint_roots, probe_points
 from quizzer.core.expr.context import Domain, ExprContext, domain_of
 from quizzer.core.expr.deadline import Deadline, TimeLimit, time_limit
 from quizzer.core.expr.numeric import (
@@ -322,6 +324,12 @@ def numeric_comparison(
     # 10^±(w+2) for constants of w digits, and piecewise formulas at twice as many points.
     piecewise = is_piecewise(a_num) or is_piecewise(b_num) or any(d.integer for d in domains)
     spread = min(width, 12) + 2 if piecewise or width >= 3 else 3
+    probes: list[tuple[Any, ...]] = []
+    if piecewise:  # and each breakpoint probed on both sides (see breakpoints.py)
+        roots = breakpoint_roots(
+            [a_num, b_num], symbols, min(SOLVE_BUDGET, deadline.remaining() / 4)
+        )
+        probes = probe_points(random.Random(seed ^ 0xB4EA), domains, roots, dps)
     comparison = compare(
         fa,
         fb,
@@ -332,6 +340,7 @@ def numeric_comparison(
         attempts=ATTEMPTS * (2 if piecewise else 1),
         spread=spread,
         stop=lambda: deadline.remaining() < 0.05,
+        probes=probes,
     )
     if comparison.counterexample is not None:
         comparison.counterexample = nice_counterexample(fa, fb, comparison.counterexample, dps)

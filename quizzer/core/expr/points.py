@@ -177,14 +177,33 @@ def compare(
     attempts: int,
     spread: int = 0,
     stop: Callable[[], bool] = lambda: False,
+    probes: Sequence[tuple[Value, ...]] = (),
 ) -> Comparison:
     """Compare at up to `attempts` random points until `points` agree or one differs
-    (`spread`: see `sample`)."""
+    (`spread`: see `sample`). The `probes` (points either side of a piecewise formula's
+    breakpoints) are compared first, and each must agree too."""
     rng = random.Random(seed)
     result = Comparison(dps=dps, needed=points if domains else 1)
     tried: set[tuple[Any, ...]] = set()
+    for point in probes:
+        if stop():
+            break
+        if point in tried:
+            continue
+        tried.add(point)
+        outcome = compare_at(fa, fb, point, dps)
+        result.points.append(outcome)
+        if outcome.status == "agree":
+            result.agree += 1
+            result.needed += 1  # on top of the random points, not instead of them
+        elif outcome.status == "differ":
+            result.counterexample = outcome
+            return result
+        elif outcome.status == "unclear":
+            result.unclear += 1
+    points = result.needed
     for _ in range(attempts if domains else 1):
-        if result.agree >= (points if domains else 1) or stop():
+        if result.agree >= points or stop():
             break
         point = tuple(sample(rng, d, spread) for d in domains)
         if point in tried:  # integer domains repeat
