@@ -229,6 +229,23 @@ def test_both_sides_of_every_breakpoint_are_probed(
 @pytest.mark.parametrize(
     ("answer", "expected"),
     [
+        ("2/(n + m) + floor(1/n)", "2/(n + m)"),  # differs at n = 1 only
+        ("n + max(0, n - 1000)", "n"),  # from n = 1001 on
+        ("min(n, 3)", "n"),
+    ],
+)
+def test_integer_symbols_are_probed_at_the_integers_next_to_a_breakpoint(
+    worker: SympyWorker, answer: str, expected: str
+) -> None:
+    context = ExprContext.from_assume([{"n": "natural", "m": "natural"}])
+    result = check_equivalence(answer, expected, context, worker=worker)
+    assert result.verdict == "different", (result.verdict, result.reason)
+    assert check_equivalence("max(n, 1)", "n", context, worker=worker).verdict == "equivalent"
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
         ("max(x, -x)", "|x|"),
         ("relu(x) - relu(-x)", "x"),
         ("-max(-x, -5)", "min(x, 5)"),

@@ -125,8 +125,9 @@ def probe_points(
     breakpoints: Sequence[tuple[int, Compiled]],
     dps: int,
 ) -> list[tuple[Value, ...]]:
-    """Two points per breakpoint: a random point with that symbol just past and just before
-    the root (points outside the symbol's domain are left out)."""
+    """Points around each breakpoint: a random point with that symbol just past and just
+    before the root (for an integer symbol, the integers next to the root too); points
+    outside the symbol's domain are left out."""
     import mpmath
 
     from quizzer.core.expr.points import sample
@@ -143,25 +144,32 @@ def probe_points(
                 continue
             at = at.real
         scale = abs(at) if at != 0 else mpmath.mpf(1)
+        values = []
         for side in (1, -1):
             fraction = mpmath.mpf(rng.getrandbits(62) | 1) / (1 << 62)
             offset = scale * mpmath.power(10, -3 * fraction)  # 0.1% .. 100% of the root's size
-            value = _in_domain(at + side * offset, side, domains[position])
-            if value is not None:
+            value = at + side * offset
+            values.append(mpmath.ceil(value) if side > 0 else mpmath.floor(value))
+            values.append(value)
+        if domains[position].integer:
+            # floor(1/n) switches exactly at n = 1, max(0, n - 1000) just after 1000: the
+            # integers around the root as well as the ones further out.
+            low = mpmath.floor(at)
+            values = [low - 1, low, low + 1, low + 2, *values[::2]]
+        else:
+            values = values[1::2]
+        for value in dict.fromkeys(values):
+            if _in_domain(value, domains[position]):
                 point = list(base)
                 point[position] = value
                 points.append(tuple(point))
     return points
 
 
-def _in_domain(value: Value, side: int, domain: Domain) -> Value | None:
-    """`value` moved to the domain's integers (away from the root), or None outside it."""
-    import mpmath
-
+def _in_domain(value: Value, domain: Domain) -> bool:
+    """Whether `value` can be drawn from `domain`."""
     if domain.kind == "complex":
-        return None
-    if domain.integer:
-        value = mpmath.ceil(value) if side > 0 else mpmath.floor(value)
+        return False
     inside = {
         "positive": value > 0,
         "negative": value < 0,
@@ -171,4 +179,4 @@ def _in_domain(value: Value, side: int, domain: Domain) -> Value | None:
         "probability": 0 < value < 1,
         "interval": (domain.low or 0) < value < (domain.high or 0),
     }.get(domain.kind, True)
-    return value if inside else None
+    return bool(inside)
