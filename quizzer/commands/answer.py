@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from quizzer.commands.common import (
+    FormulaCommand,
     emit_json,
     exit_for_outcome,
     json_option,
@@ -25,7 +26,7 @@ MARKS = {
 }
 
 
-@click.command()
+@click.command(cls=FormulaCommand)
 @click.argument("question_id")
 @click.argument("answer_text", metavar="ANSWER", required=False)
 @click.option(

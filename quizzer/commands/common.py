@@ -97,3 +97,39 @@ def read_answer_file(path: str) -> str:
         raise AnswerError(f"{path}: not UTF-8 text") from None
     except OSError as exc:
         raise AnswerError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+class FormulaCommand(click.Command):
+    """A command whose positional arguments may be formulas starting with '-'.
+
+    Click reads `quizzer answer Q -log(p_t)` as the short options -l -o -g ... and fails with
+    "No such option '-l'". Here an argument starting with a single '-' that is not one of the
+    command's options is passed on as a positional (`--typo` is still an unknown option).
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        known: set[str] = set()
+        takes_value: set[str] = set()
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                known.update(param.opts, param.secondary_opts)
+                if not param.is_flag and not param.count:
+                    takes_value.update(param.opts)
+        options: list[str] = []
+        positionals: list[str] = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            name = arg.split("=", 1)[0]
+            if arg == "--":
+                positionals.extend(args[i + 1 :])
+                break
+            if name in known or arg.startswith("--"):
+                options.append(arg)
+                if name in takes_value and "=" not in arg and i + 1 < len(args):
+                    options.append(args[i + 1])
+                    i += 1
+            else:
+                positionals.append(arg)
+            i += 1
+        return super().parse_args(ctx, [*options, "--", *positionals])

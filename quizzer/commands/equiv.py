@@ -13,7 +13,13 @@ from typing import Any
 
 import click
 
-from quizzer.commands.common import emit_json, json_option, read_answer_file, stdout_console
+from quizzer.commands.common import (
+    FormulaCommand,
+    emit_json,
+    json_option,
+    read_answer_file,
+    stdout_console,
+)
 from quizzer.errors import AnswerError, ExitCode, QuizzerError
 
 EXIT = {"equivalent": ExitCode.OK, "different": ExitCode.INCORRECT, "undecided": ExitCode.UNDECIDED}
@@ -41,7 +47,7 @@ def _context(specs: list[Any]) -> Any:
     return ExprContext.from_assume(specs)
 
 
-@click.command()
+@click.command(cls=FormulaCommand)
 @click.argument("answer", required=False)
 @click.argument("expected", required=False)
 @click.option(

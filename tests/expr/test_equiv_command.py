@@ -113,3 +113,22 @@ def test_a_real_equiv_process_starts_and_exits_with_the_verdict(
     assert done.returncode == 0, done.stderr  # type: ignore[attr-defined]
     done = quizzer_cli("equiv", "x +", "x")
     assert done.returncode == 2 and "Traceback" not in done.stderr  # type: ignore[attr-defined]
+
+
+def test_a_formula_starting_with_a_minus_is_an_argument_not_an_option(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Click read `-x` / `-log(p)` as short options: "No such option '-l'".
+    code, out, _ = equiv(capsys, "-log(p)", "log(1/p)", "--assume", "positive")
+    assert code == 0 and "✓ equivalent" in out
+    code, out, _ = equiv(capsys, "--json", "-x^2", "-(x^2)")
+    assert code == 0 and json.loads(out)["verdict"] == "equivalent"
+    code, _, err = equiv(capsys, "x", "x", "--jsn")
+    assert code == 2 and "No such option '--jsn'" in err
+
+
+def test_answer_takes_a_formula_starting_with_a_minus(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["answer", "grad-focal-gamma-zero", "-log(p_t)", "--json"])
+    out, _ = capsys.readouterr()
+    assert exited.value.code == 0 and json.loads(out)["verdict"] == "correct"
