@@ -7,6 +7,7 @@ SymPy. `--batch FILE` reads JSON lines and answers each in the same warm worker.
 from __future__ import annotations
 
 import json
+import math
 import sys
 import time
 from typing import Any
@@ -141,9 +142,12 @@ def run_batch(path: str, base_assume: list[Any], timeout: float) -> None:
         record: dict[str, Any] = {"id": None, "verdict": None}
         started = time.perf_counter()
         try:
-            case = json.loads(line)
+            try:
+                case = json.loads(line)
+            except RecursionError:  # `[[[[...` 100,000 deep: Python's parser gives up
+                raise ValueError("nested too deeply") from None
             if not isinstance(case, dict):
-                raise AnswerError("expected a JSON object")
+                raise AnswerError(f"line {number}: expected a JSON object")
             record["id"] = case.get("id", number)
             assume = case.get("assume")
             specs = base_assume + ([] if assume is None else [assume])
@@ -164,6 +168,10 @@ def run_batch(path: str, base_assume: list[Any], timeout: float) -> None:
 
 def _required(case: dict[str, Any], key: str) -> str:
     value = case.get(key)
-    if not isinstance(value, str) or not value.strip():
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return str(value)  # {"answer": 0.25}: a number is a formula too
+    if value is not None and not isinstance(value, str):
+        raise AnswerError(f"{key!r} must be a formula as text, got {type(value).__name__}")
+    if value is None or not value.strip():
         raise AnswerError(f"missing {key!r} (a formula as text)")
     return value

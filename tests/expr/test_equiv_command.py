@@ -132,3 +132,25 @@ def test_answer_takes_a_formula_starting_with_a_minus(capsys: pytest.CaptureFixt
         main(["answer", "grad-focal-gamma-zero", "-log(p_t)", "--json"])
     out, _ = capsys.readouterr()
     assert exited.value.code == 0 and json.loads(out)["verdict"] == "correct"
+
+
+def test_batch_survives_hostile_lines_and_names_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    cases = tmp_path / "cases.jsonl"
+    lines_in = [
+        "[" * 100_000 + "]" * 100_000,  # RecursionError in json.loads: crashed the whole batch
+        "[1, 2]",
+        json.dumps({"id": "n", "answer": 0.25, "expected": "1/4"}),
+        json.dumps({"id": "b", "answer": True, "expected": "1"}),
+        json.dumps({"id": "last", "answer": "x", "expected": "x"}),
+    ]
+    cases.write_text("\n".join(lines_in), encoding="utf-8")
+    code, out, err = equiv(capsys, "--batch", str(cases))
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and "Traceback" not in err and len(lines) == 5
+    assert lines[0]["error"] == "line 1: not JSON (nested too deeply)"
+    assert lines[1]["error"] == "line 2: expected a JSON object"
+    assert lines[2]["verdict"] == "equivalent"
+    assert "must be a formula as text, got bool" in lines[3]["error"]
+    assert lines[4]["verdict"] == "equivalent"
