@@ -70,6 +70,7 @@ class HomeScreen(QuizScreen):
         super().__init__(id="home")
         self.scope: Scope = ALL
         self._has_unfinished = False
+        self._moving_to: Scope | None = None
         self._tree_data: list[TopicNode] = []
 
     def compose(self) -> ComposeResult:
@@ -175,6 +176,8 @@ class HomeScreen(QuizScreen):
                     highlight = leaf
                     node.expand()
         if highlight is not None:
+            # Until the cursor lands there, the tree's own "root highlighted" events are stale.
+            self._moving_to = self.scope
             self.call_after_refresh(tree.move_cursor, highlight)
 
     def _root_label(self) -> Text:
@@ -196,6 +199,8 @@ class HomeScreen(QuizScreen):
             return replace(options, bank_ids=(name,), topics=(), lang=self.lang)
         if kind == "topic":
             return replace(options, bank_ids=(), topics=(name,), lang=self.lang)
+        if len(options.bank_ids) > 1 or len(options.topics) > 1:
+            return replace(options, lang=self.lang)  # `--bank a --bank b`: no single tree node
         return replace(options, bank_ids=(), topics=(), lang=self.lang)
 
     def _scope_text(self) -> str:
@@ -241,6 +246,10 @@ class HomeScreen(QuizScreen):
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Scope]) -> None:
         scope = event.node.data or ALL
+        if self._moving_to is not None:
+            if scope != self._moving_to:
+                return
+            self._moving_to = None
         if scope != self.scope:
             self.scope = scope
             self._show_plan()
