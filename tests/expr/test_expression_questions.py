@@ -153,3 +153,17 @@ def test_quizzer_answer_grades_an_expression_question(quizzer_cli: Callable[...,
     assert done.returncode == 0 and '"verdict": "correct"' in done.stdout
     done = quizzer_cli("answer", "grad-softmax-ce-logits", "p_i - q")
     assert done.returncode == 2 and "unknown name 'q'" in done.stderr
+
+
+class _FailingWorker(SympyWorker):
+    """A worker whose SymPy fails on every request (no process is started)."""
+
+    def request(self, payload: Any, timeout: float) -> dict[str, Any]:
+        return {"error": {"type": "InternalError", "message": "the checker failed: ValueError"}}
+
+
+def test_a_checker_failure_is_undecided_not_blamed_on_the_bank(catalog: Catalog) -> None:
+    env = GradingEnv(services={"sympy": _FailingWorker()})
+    verdict = grade(question(catalog, "formula-kaiming-variance"), "2/n_in", env)
+    assert verdict.outcome is Outcome.UNDECIDED
+    assert "the checker failed" in verdict.feedback[-1].en

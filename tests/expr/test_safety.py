@@ -74,6 +74,13 @@ PATHOLOGICAL = [
     "x" + "+x" * 2000,
     "x" * 100_000,
     "sin(" * 50 + "x" + ")" * 50,
+    # Past Python's 4,300-digit limit for printing an int: these reached SymPy's printer and
+    # came back as "the checker failed: ValueError" (blamed on the bank by `quizzer answer`).
+    "2^20000",
+    "sqrt(2)^30000",
+    "10^5000",
+    "2^9000*x*2^9000",
+    "factorial(1000)*factorial(1000)",
 ]
 
 
@@ -98,6 +105,25 @@ def test_expensive_checks_end_within_the_cap(worker: SympyWorker, text: str) -> 
     result = check_equivalence(text, "x + 1", timeout=1.0, worker=worker)
     assert result.verdict in ("different", "undecided")
     assert check_equivalence("2x", "x + x", worker=worker).verdict == "equivalent"
+
+
+def test_numbers_up_to_the_limit_are_checked(worker: SympyWorker) -> None:
+    result = check_equivalence("2^13999*x", "x", worker=worker)
+    assert result.verdict == "different" and "e+4214" in result.counterexample["answer"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("exp(x^100000)", "1"),  # 1 for |x| < 1, too large to compute elsewhere: was accepted
+        ("exp(-x^100000)", "1"),
+        ("x + exp(-10^40*x^2)", "x"),
+    ],
+)
+def test_values_too_large_to_compute_never_count_as_agreement(
+    worker: SympyWorker, answer: str, expected: str
+) -> None:
+    assert check_equivalence(answer, expected, worker=worker).verdict != "equivalent"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="uses SIGSTOP to freeze the worker")

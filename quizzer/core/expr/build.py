@@ -8,6 +8,7 @@ rationals (`0.1` is 1/10), so `0.33` is not `1/3`.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -15,7 +16,10 @@ from quizzer.core.expr.context import ExprContext, sympy_assumptions
 from quizzer.core.expr.syntax import Node, allowed_names, parse_tree
 from quizzer.errors import AnswerError
 
-MAX_BITS = 40_000  # about 12,000 decimal digits: far past any answer, cheap to compute
+# About 4,200 decimal digits: far past any answer, cheap to compute, and under Python's limit
+# of 4,300 digits for turning an int into text, which SymPy's printer (and so every reply and
+# every seed) runs into: 2^20000 failed with "the checker failed: ValueError".
+MAX_BITS = 14_000
 MAX_EXPONENT = 100_000  # (x+1)^n with larger n is refused: nothing real needs it
 MAX_FACTORIAL = 1000
 MAX_DIFF_ORDER = 10
@@ -89,8 +93,8 @@ class Builder:
         if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
             raise AnswerError(f"exponent {_short(exponent)} is too large (at most {MAX_EXPONENT})")
         if base.is_Rational and exponent.is_Rational:
-            size = max(abs(base.p).bit_length(), abs(base.q).bit_length())
-            if size > 1 and abs(exponent) * size > MAX_BITS:
+            size = math.log2(max(abs(base.p), abs(base.q)))  # bits per factor; 0 for 0, ±1
+            if size > 0 and abs(exponent) * size > MAX_BITS:
                 raise AnswerError(
                     f"{_short(base)}^{_short(exponent)} is too large to compute "
                     f"(numbers are limited to about {MAX_BITS * 3 // 10:,} digits)"
@@ -181,14 +185,20 @@ def _magnitude(value: Any) -> float:
 
 
 def _bounded(value: Any) -> Any:
-    """Refuse a result whose numbers grew past MAX_BITS, or that is undefined (1/0)."""
-    if value.is_Rational:
-        if max(abs(value.p).bit_length(), value.q.bit_length()) > MAX_BITS:
+    """Refuse a result whose numbers grew past MAX_BITS, or that is undefined (1/0).
+
+    The operands were checked when they were built, so a new number can only be the result
+    itself or a coefficient SymPy just merged: one or two levels down (2^9000·x·2^9000 is
+    Mul(2^18000, x); 2^9000·(x + 2^9000) is distributed into an Add of Muls).
+    """
+    shallow = [value, *value.args, *(inner for arg in value.args for inner in arg.args)]
+    for node in shallow:
+        if node.is_Rational and max(abs(node.p).bit_length(), node.q.bit_length()) > MAX_BITS:
             raise AnswerError(
                 "a number in the formula is too large "
                 f"(at most about {MAX_BITS * 3 // 10:,} digits)"
             )
-    elif value.is_Number and not value.is_finite:
+    if value.is_Number and not value.is_finite:
         raise AnswerError("the formula is undefined (it divides by zero)")
     return value
 

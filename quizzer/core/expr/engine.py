@@ -296,6 +296,12 @@ def decide_expressions(a: Any, b: Any, context: ExprContext, deadline: Deadline)
 def _weak_evidence(comparison: Comparison | None) -> str:
     if comparison is None:
         return "the formulas could not be evaluated"
+    if comparison.unclear:
+        return (
+            f"the formulas agree at {comparison.agree} points, but {comparison.unclear} "
+            "could not be compared (values too large, or not settling with more digits), "
+            "and no proof was found"
+        )
     return (
         f"the formulas agree where both are defined, but only {comparison.agree} points "
         "could be compared, and no proof was found"

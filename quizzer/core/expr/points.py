@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from quizzer.core.expr.context import Domain
-from quizzer.core.expr.numeric import Compiled, Undefined, Value, evaluate
+from quizzer.core.expr.numeric import Compiled, TooLarge, Undefined, Value, evaluate
 
 
 def sample(rng: random.Random, domain: Domain, spread: int = 0) -> Value:
@@ -115,6 +115,8 @@ def compare_at(fa: Compiled, fb: Compiled, point: Sequence[Value], dps: int) -> 
     """Compare at one point; a mismatch is confirmed at higher precisions before it counts."""
     try:
         va, vb = evaluate(fa, point, dps), evaluate(fb, point, dps)
+    except TooLarge:
+        return PointResult(tuple(point), "unclear")
     except Undefined:
         return PointResult(tuple(point), "undefined")
     if close(va, vb, dps):

@@ -54,7 +54,12 @@ def _printer_class() -> Any:
             return f"|{self._print(expr.args[0])}|"
 
         def _print_exp(self, expr: Any) -> str:
-            return "e^" + self._exponent(expr.args[0])
+            return self._power_of_e(expr.args[0])
+
+        def _power_of_e(self, exponent: Any) -> str:
+            # e² (not e^², which does not read back): superscript digits are the power.
+            text = self._exponent(exponent)
+            return ("e" if exponent.is_Integer and 1 < exponent < 10**6 else "e^") + text
 
         def _exponent(self, exponent: Any) -> str:
             if exponent.is_Integer and 1 < exponent < 10**6:
@@ -73,7 +78,7 @@ def _printer_class() -> Any:
             if exponent is sp.S.NegativeOne:
                 return "1/" + str(self.parenthesize(base, PRECEDENCE["Mul"], strict=True))
             if base == sp.E:
-                return "e^" + self._exponent(exponent)
+                return self._power_of_e(exponent)
             if exponent.is_Integer and exponent < 0:
                 return "1/" + str(self._print(sp.Pow(base, -exponent, evaluate=False)))
             text = str(self.parenthesize(base, PRECEDENCE["Pow"], strict=True))

@@ -58,6 +58,11 @@ def grade_expression_question(question: Question, answer: Any, env: GradingEnv) 
         env.expression_timeout,
     )
     error = reply.get("error")
+    if error and error.get("type") == "InternalError":
+        # A SymPy failure on this pair is neither the learner's fault nor the bank's: report
+        # it as undecided, never as "the question's formula cannot be read".
+        reply = {"verdict": "undecided", "reason": str(error.get("message"))}
+        error = None
     if error:
         side = error.get("side")
         if error.get("type") == "AnswerError" and side in (None, "answer"):
