@@ -66,6 +66,18 @@ def test_counterexample_point_is_short_and_values_are_right(worker: SympyWorker)
     assert float(result.counterexample["expected"]) == pytest.approx(d**-0.5, rel=1e-5)
 
 
+def test_a_counterexample_shows_a_visible_difference_when_one_exists(
+    worker: SympyWorker,
+) -> None:
+    # Was: at beta_1 = 0.2, m_t = -3, t = 30: -3 against -3.00000000000000000000322.
+    context = ExprContext.from_assume([{"beta_1": "probability", "t": "natural"}])
+    result = check_equivalence("m_t", "m_t/(1 - beta_1^t)", context, worker=worker)
+    assert result.counterexample is not None
+    answer, expected = (float(result.counterexample[k]) for k in ("answer", "expected"))
+    assert abs(answer - expected) >= 0.01 * max(abs(answer), abs(expected))
+    assert all(len(v) <= 4 for v in result.counterexample["point"].values())
+
+
 @pytest.mark.parametrize(
     ("answer", "expected", "context"),
     [

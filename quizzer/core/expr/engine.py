@@ -46,7 +46,14 @@ from quizzer.core.expr.numeric import (
     constant_digits,
     format_value,
 )
-from quizzer.core.expr.points import Comparison, PointResult, compare, compare_at
+from quizzer.core.expr.points import (
+    Comparison,
+    PointResult,
+    compare,
+    compare_at,
+    relative_difference,
+    simple_points,
+)
 
 MIN_AGREEING = 10  # agreeing random points needed to accept without a proof
 ATTEMPTS = 40  # points tried before giving up on numbers
@@ -151,6 +158,20 @@ def nice_counterexample(fa: Any, fb: Any, outcome: PointResult, dps: int) -> Poi
                 nice.append(mpmath.mpf(mpmath.nstr(value, digits)))
         trial = compare_at(fa, fb, nice, dps)
         if trial.status == "differ":  # confirmed at three precisions, like any mismatch
+            return trial
+    return outcome
+
+
+def clearer_counterexample(
+    fa: Any, fb: Any, outcome: PointResult, domains: list[Domain], dps: int
+) -> PointResult:
+    """A point where the values differ by at least 1%, when the mismatch found is only in
+    the 20th digit (`m_t` against m_t/(1 − β₁^t) at t = 30) and a simple point shows more."""
+    if outcome.values is None or relative_difference(*outcome.values) >= 0.01:
+        return outcome
+    for point in simple_points(domains):
+        trial = compare_at(fa, fb, point, dps)
+        if trial.status == "differ" and relative_difference(*trial.values or (0, 0)) >= 0.01:
             return trial
     return outcome
 
@@ -349,7 +370,8 @@ def numeric_comparison(
         probes=probes,
     )
     if comparison.counterexample is not None:
-        comparison.counterexample = nice_counterexample(fa, fb, comparison.counterexample, dps)
+        found = nice_counterexample(fa, fb, comparison.counterexample, dps)
+        comparison.counterexample = clearer_counterexample(fa, fb, found, domains, dps)
     reason = "" if width <= MAX_DIGITS else "constants too wide to trust numbers"
     return comparison, reason
 

@@ -71,6 +71,53 @@ def sample(rng: random.Random, domain: Domain, spread: int = 0) -> Value:
     return _signed(rng, value)
 
 
+# Values a person can check by hand, for counterexamples (see `simple_points`).
+_SIMPLE = {
+    "real": ("1", "2", "-1", "0.5", "-2", "3"),
+    "positive": ("1", "2", "0.5", "3", "4"),
+    "negative": ("-1", "-2", "-0.5", "-3"),
+    "probability": ("0.5", "0.25", "0.9", "0.1"),
+}
+_SIMPLE_INTEGERS = {
+    "real": ("1", "2", "-1", "3", "-2"),
+    "positive": ("1", "2", "3", "4", "5"),
+    "negative": ("-1", "-2", "-3", "-4"),
+}
+_KIND = {"nonnegative": "positive", "nonpositive": "negative", "nonzero": "real"}
+
+
+def simple_points(domains: Sequence[Domain], count: int = 8) -> list[tuple[Value, ...]]:
+    """Up to `count` points with short coordinates (1, 2, 0.5, ...) inside the domains."""
+    import mpmath
+
+    choices = []
+    for domain in domains:
+        kind = _KIND.get(domain.kind, domain.kind)
+        if kind == "interval":
+            low, high = domain.low or 0.0, domain.high or 0.0
+            values = [low + (high - low) * f for f in (0.5, 0.25, 0.75)]
+            if domain.integer:
+                values = [float(v) for v in range(math.ceil(low), math.floor(high) + 1)][:5]
+            choices.append([mpmath.mpf(v) for v in values])
+        elif kind in _SIMPLE:
+            table = _SIMPLE_INTEGERS if domain.integer else _SIMPLE
+            choices.append([mpmath.mpf(v) for v in table.get(kind, _SIMPLE_INTEGERS["real"])])
+        else:  # complex: no simple point
+            return []
+        if not choices[-1]:
+            return []
+    return [
+        tuple(values[(k + i) % len(values)] for i, values in enumerate(choices))
+        for k in range(count)
+    ]
+
+
+def relative_difference(a: Value, b: Value) -> Any:
+    """|a − b| relative to the larger of |a| and |b| (0 when both are 0)."""
+    scale = max(abs(a), abs(b))
+    return abs(a - b) / scale if scale else 0
+
+
 def _signed(rng: random.Random, value: Any) -> Any:
     return value if rng.random() < 0.5 else -value
 
