@@ -57,6 +57,7 @@ def same(text: str, expected: object, context: ExprContext | None = None) -> Non
         ("\\left(x\\right)^{2} \\cdot 3", 3 * x**2),
         ("softplus(x)", sympy.log(1 + sympy.exp(x))),
         ("relu(x)", sympy.Max(0, x)),
+        ("𝑥^2 + ｙ", x**2 + y),  # styled letters pasted from a PDF or a web page
     ],
 )
 def test_typed_forms_mean_what_a_person_means(text: str, expected: object) -> None:

@@ -71,9 +71,22 @@ def normalize(text: str) -> str:
             out.append("_" + "".join(SUBSCRIPTS[c] for c in text[i:j]))
             i = j
             continue
+        if ch not in OPERATOR_CHARS and not ch.isascii():
+            ch = _compatible(ch)
         out.append(OPERATOR_CHARS.get(ch, ch))
         i += 1
     return "".join(out)
+
+
+def _compatible(ch: str) -> str:
+    """The plain letter or digit behind a styled one pasted from a PDF or a web page
+    (𝑥 MATHEMATICAL ITALIC X, ｘ FULLWIDTH X, 𝜎 -> σ); other characters unchanged."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKC", ch)
+    if len(plain) == 1 and ((plain.isascii() and plain.isalnum()) or plain in UNICODE_GREEK):
+        return plain
+    return ch
 
 
 def latex_to_plain(text: str) -> str:
