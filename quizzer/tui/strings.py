@@ -95,6 +95,8 @@ UI: dict[str, tuple[str, str]] = {
     "counterexample": ("Counterexample", "反例"),
     "failing_case": ("Failing case", "未通过的用例"),
     "steps": ("Your steps", "你的步骤"),
+    "breakdown": ("The count, part by part", "逐部分计数"),
+    "cases_passed": ("Cases passed: {n} of {total}", "通过的用例：{n} / {total}"),
     "explanation": ("Explanation", "讲解"),
     "source": ("Source in the notes", "笔记出处"),
     "rate": ("Rate your recall", "给这次回忆打分"),

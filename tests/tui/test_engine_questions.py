@@ -17,6 +17,7 @@ from quizzer.core.catalog import Catalog, load_catalog
 from quizzer.core.scheduler import Rating
 from quizzer.core.session import SessionOptions
 from quizzer.core.store import Store
+from quizzer.core.trust import trust
 from quizzer.tui.screens.feedback import FeedbackScreen
 from quizzer.tui.screens.question import QuestionScreen
 from quizzer.tui.widgets.editors import DerivationAnswer
@@ -31,6 +32,9 @@ SIGMOID_STEPS = ["diff(sigma(x), x)", "exp(-x)/(1 + exp(-x))^2", "sigma(x)*(1 - 
 
 @pytest.fixture
 def engine_catalog() -> Catalog:
+    # The code question's reference and inputs are bank code: this bank must be trusted (in
+    # the test's own QUIZZER_HOME).
+    trust(ENGINE_BANKS / "tui-engines.yaml")
     loaded = load_catalog([ENGINE_BANKS], derivation_dirs=[REPO / "derivations"])
     assert not loaded.diagnostics, loaded.diagnostics
     return loaded
@@ -112,8 +116,49 @@ async def test_derivation_marks_each_line_and_grades_the_steps(
     assert review.verdict == "correct"
 
 
-def test_the_ui_process_never_imports_sympy_or_torch(tmp_path: Path) -> None:
-    """Answer an expression and a derivation through the TUI in a fresh interpreter."""
+async def test_code_question_runs_the_checks_and_names_the_failing_case(
+    make_app: Any, engine_catalog: Catalog, store: Store
+) -> None:
+    pytest.importorskip("quizzer.core.torchcheck.questions")
+    app = make_app(SessionOptions(bank_ids=("tui-engines",)), catalog=engine_catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        await pilot.press("ctrl+n", "ctrl+n")  # to the code question
+        await until(pilot, lambda: "def double(x):" in screen_text(app))
+        await pilot.press(*"return x * x", "ctrl+r")  # replaces the selected `...`
+        await until(pilot, lambda: isinstance(app.screen, FeedbackScreen), seconds=60)
+        text = screen_text(app)
+        assert "✗ Incorrect" in text
+        assert "fails: wrong values" in text
+        assert "Cases passed: 0 of 4" in text
+    [review] = store.reviews()
+    assert review.question_id == "engines-code"
+    assert "    return x * x" in review.answer.splitlines()
+
+
+async def test_params_question_shows_the_breakdown_when_wrong(
+    make_app: Any, engine_catalog: Catalog, store: Store
+) -> None:
+    app = make_app(SessionOptions(bank_ids=("tui-engines",)), catalog=engine_catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        await pilot.press("ctrl+n", "ctrl+n", "ctrl+n")  # to the params question
+        await until(pilot, lambda: "embeddings have" in screen_text(app))
+        await pilot.press(*"23835648", "enter")
+        await until(pilot, lambda: isinstance(app.screen, FeedbackScreen), seconds=60)
+        text = screen_text(app)
+        assert "✗ Incorrect" in text and "Expected" in text and "23,837,184" in text
+        assert "The count, part by part" in text and "Embeddings" in text
+    assert [r.verdict for r in store.reviews()] == ["incorrect"]
+
+
+def test_the_ui_process_never_imports_sympy_or_torch(
+    tmp_path: Path, engine_catalog: Catalog
+) -> None:
+    """Answer an expression, a derivation and a code question through the TUI in a fresh
+    interpreter (the fixture trusted the bank in this test's QUIZZER_HOME, which it inherits)."""
     script = textwrap.dedent(f"""
         import asyncio, sys
         from pathlib import Path
@@ -146,6 +191,15 @@ def test_the_ui_process_never_imports_sympy_or_torch(tmp_path: Path) -> None:
                         break
                     await pilot.pause(0.05)
                 assert isinstance(app.screen, FeedbackScreen), "derivation not graded"
+                await pilot.press("3")
+                await pilot.pause(0.2)
+                await pilot.press(*"return 2 * x", "ctrl+r")
+                for _ in range(1200):
+                    if isinstance(app.screen, FeedbackScreen):
+                        break
+                    await pilot.pause(0.05)
+                assert isinstance(app.screen, FeedbackScreen), "code not graded"
+                assert "Correct" in str(app.screen.query_one("#verdict").render())
             app.checker.close()
             print(sorted(m for m in ("sympy", "torch") if m in sys.modules))
 

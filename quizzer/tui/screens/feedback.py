@@ -18,17 +18,10 @@ from quizzer.core.scheduler import Rating
 from quizzer.tui.screens.base import QuizScreen
 from quizzer.tui.sources import source_excerpt
 from quizzer.tui.widgets.answers import unwrap
-from quizzer.tui.widgets.editors import MARKS, feedback_text
+from quizzer.tui.widgets.verdict_details import details_block
 
 RATING_KEYS = {Rating.AGAIN: "again", Rating.HARD: "hard", Rating.GOOD: "good", Rating.EASY: "easy"}
 RATE_GROUP = Binding.Group("Rate", compact=True)
-
-# Details that the banner and the answer lines already show, or that only machines need.
-SHOWN_ELSEWHERE = frozenset(
-    {"lines", "chosen", "got", "expected", "self_rated", "missing", "extra", "needs_trust"}
-)
-# Details that deserve their own titled block, in this order.
-TITLED_DETAILS = (("counterexample", "counterexample"), ("failing_case", "failing_case"))
 
 
 def verdict_banner(verdict: Verdict, question: Question, lang_t: Any) -> Text:
@@ -36,52 +29,6 @@ def verdict_banner(verdict: Verdict, question: Question, lang_t: Any) -> Text:
         return Text(f"  {lang_t('self_rated')}", style="bold")
     mark = {Outcome.CORRECT: "✓", Outcome.INCORRECT: "✗", Outcome.UNDECIDED: "?"}[verdict.outcome]
     return Text(f"{mark} {lang_t(verdict.outcome.value)}", style="bold")
-
-
-def format_value(value: Any) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{k} = {format_value(v)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return ", ".join(format_value(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)
-
-
-def details_table(details: dict[str, Any], lang_t: Any) -> Table | None:
-    """Type-specific details (a counterexample point, the failing case) as a two-column table."""
-    rows: list[tuple[str, str]] = []
-    for key, title in TITLED_DETAILS:
-        if details.get(key):
-            rows.append((lang_t(title), format_value(details[key])))
-    shown = {key for key, _ in TITLED_DETAILS} | SHOWN_ELSEWHERE
-    for key, value in details.items():
-        if key not in shown and value not in (None, "", [], {}):
-            rows.append((key.replace("_", " "), format_value(value)))
-    if not rows:
-        return None
-    table = Table.grid(padding=(0, 1))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
-    for name, value in rows:
-        table.add_row(name, value)
-    return table
-
-
-def steps_table(lines: list[dict[str, Any]], lang: str) -> Table:
-    """A derivation's steps with the checker's mark and feedback for each."""
-    table = Table.grid(padding=(0, 1))
-    table.add_column(no_wrap=True, justify="right")
-    table.add_column(no_wrap=True)
-    table.add_column()
-    for position, entry in enumerate(lines):
-        symbol, colour = MARKS.get(str(entry.get("verdict")), MARKS["undecided"])
-        text = Text(str(entry.get("text", "")))
-        note = feedback_text(entry.get("feedback"), lang)
-        if note:
-            text.append(f"\n{note}", style="dim")
-        table.add_row(str(entry.get("line", position + 1)), Text(symbol, style=colour), text)
-    return table
 
 
 class FeedbackScreen(QuizScreen):
@@ -128,13 +75,7 @@ class FeedbackScreen(QuizScreen):
         yield Static(verdict_banner(self.verdict, self.question, self.t), id="verdict")
         with VerticalScroll(id="feedback-body"):
             yield Static(self._answer_block(), id="answer-block")
-            lines = self.verdict.details.get("lines")
-            if lines:
-                yield Static(
-                    Group(Text(self.t("steps"), style="bold"), steps_table(list(lines), self.lang)),
-                    id="steps",
-                )
-            details = details_table(dict(self.verdict.details), self.t)
+            details = details_block(self.question, self.verdict, self.lang, self.t)
             if details is not None:
                 yield Static(details, id="details")
             explanation = self.question.explanation.get(self.lang)

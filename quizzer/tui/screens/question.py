@@ -38,6 +38,10 @@ TYPE_HINTS = {
 }
 
 
+# Types answered in a multi-line editor, which gets the screen's remaining height.
+EDITOR_TYPES = frozenset({"code", "derivation", "recall"})
+
+
 def stars(difficulty: int) -> str:
     return "★" * difficulty + "☆" * (5 - difficulty)
 
@@ -97,11 +101,23 @@ class QuestionScreen(QuizScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(self._progress_text(), id="progress")
-        with VerticalScroll(id="question-body"):
-            yield Markdown(render_prompt(self.question, self.env), id="prompt")
-            yield Static("", id="hints")
+        type_hint = Static(
+            Text(self.t(TYPE_HINTS[self.question.type]), style="dim"), id="type-hint"
+        )
+        if self.question.type in EDITOR_TYPES:
+            # The prompt scrolls in the top part; the editor takes the rest of the screen, so
+            # at 80x24 neither the prompt's first lines nor the editor are pushed out of view.
+            with VerticalScroll(id="prompt-pane"):
+                yield Markdown(render_prompt(self.question, self.env), id="prompt")
+                yield Static("", id="hints")
             yield self._answer_input()
-            yield Static(Text(self.t(TYPE_HINTS[self.question.type]), style="dim"), id="type-hint")
+            yield type_hint
+        else:
+            with VerticalScroll(id="question-body"):
+                yield Markdown(render_prompt(self.question, self.env), id="prompt")
+                yield Static("", id="hints")
+                yield self._answer_input()
+                yield type_hint
         yield Spinner(self.t("checking"), id="spinner")
         yield Static("", id="status")
         yield Footer(compact=True, show_command_palette=False)

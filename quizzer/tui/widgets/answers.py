@@ -215,7 +215,10 @@ class LineAnswer(AnswerInput):
 class RecallAnswer(AnswerInput):
     """A free text the learner may write before revealing the key points."""
 
-    DEFAULT_CSS = "RecallAnswer TextArea { height: 6; }"
+    DEFAULT_CSS = """
+    RecallAnswer { height: 1fr; padding: 0 1; }
+    RecallAnswer TextArea { height: 1fr; min-height: 3; }
+    """
 
     def compose(self) -> ComposeResult:
         yield TextArea(id="answer-notes", soft_wrap=True, placeholder=tr("recall_hint", self.lang))

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import Static, TextArea
+from textual.widgets.text_area import Selection
 
 from quizzer.core.grading import GradingEnv
 from quizzer.core.model import Question
@@ -23,13 +24,7 @@ if TYPE_CHECKING:
     from quizzer.tui.grader import Checker
 from quizzer.tui.widgets.answers import AnswerInput
 from quizzer.tui.widgets.python_highlight import PythonEditor
-
-# Derivation line verdict -> (gutter mark, colour). Marks are one cell wide in every terminal.
-MARKS: dict[str, tuple[str, str]] = {
-    "valid": ("✓", "green"),
-    "invalid": ("✗", "red"),
-    "undecided": ("?", "yellow"),
-}
+from quizzer.tui.widgets.verdict_details import MARKS, feedback_text
 
 
 @dataclass(frozen=True)
@@ -70,7 +65,8 @@ class DerivationAnswer(AnswerInput):
 
     DEFAULT_CSS = """
     DerivationAnswer #outline { color: $text-muted; height: auto; }
-    DerivationAnswer MarkedEditor { height: 8; }
+    DerivationAnswer { height: 1fr; padding: 0 1; }
+    DerivationAnswer MarkedEditor { height: 1fr; min-height: 4; }
     DerivationAnswer #line-feedback { height: auto; color: $warning; }
     """
     # Checking a derivation costs SymPy time per line; wait for a real pause in typing.
@@ -184,34 +180,28 @@ def line_marks(text: str, lines: list[dict[str, Any]], lang: str) -> dict[int, L
     return marks
 
 
-def feedback_text(feedback: Any, lang: str) -> str:
-    """Feedback as a checker returns it (text, LocalizedText, {en, zh} or a list) as one string."""
-    if feedback is None:
-        return ""
-    if isinstance(feedback, list | tuple):
-        return " ".join(feedback_text(item, lang) for item in feedback if item)
-    if isinstance(feedback, dict):
-        return str(feedback.get(lang) or feedback.get("en") or "")
-    getter = getattr(feedback, "get", None)
-    return str(getter(lang)) if callable(getter) else str(feedback)
-
-
 def code_template(question: Question) -> str:
-    """The editor's starting text: the signature and an empty body to fill in."""
-    signature = str(question.answer.get("signature", "")).rstrip()
+    """The editor's starting text: the bank's `starter`, else the signature with an empty body."""
+    starter = question.answer.get("starter")
+    if isinstance(starter, str) and starter.strip():
+        return starter
+    signature = str(question.answer.get("signature", "")).strip()
     if not signature:
         return ""
-    if "\n" in signature and not signature.rstrip().endswith(":"):
-        return signature + "\n"  # a full stub from the bank: keep it as written
+    if not signature.startswith("def "):
+        signature = "def " + signature  # banks write `attention(q, k, v, mask=None)`
     if not signature.endswith(":"):
         signature += ":"
-    return f"{signature}\n    ...\n"
+    return f"import torch\n\n\n{signature}\n    ...\n"
 
 
 class CodeAnswer(AnswerInput):
     """A Python editor with the signature pre-filled; Ctrl+R runs the checks."""
 
-    DEFAULT_CSS = "CodeAnswer PythonEditor { height: 12; }"
+    DEFAULT_CSS = """
+    CodeAnswer { height: 1fr; padding: 0 1; }
+    CodeAnswer PythonEditor { height: 1fr; min-height: 5; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "run_checks", "Run checks", id="code.run_checks"),
     ]
@@ -232,9 +222,12 @@ class CodeAnswer(AnswerInput):
     def focus_answer(self) -> None:
         editor = self.editor
         editor.focus()
-        # Put the cursor on the body line, ready to replace the `...`.
-        if editor.document.line_count > 1:
-            editor.move_cursor((1, len(editor.document.get_line(1))))
+        # Select the body's `...`, so the first keystroke replaces it.
+        for row, line in enumerate(editor.text.splitlines()):
+            if line.strip() == "...":
+                start = len(line) - len(line.lstrip())
+                editor.selection = Selection((row, start), (row, start + 3))
+                return
 
     def action_run_checks(self) -> None:
         self.submit()
