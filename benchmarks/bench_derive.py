@@ -234,10 +234,15 @@ def bench_mutation(worker: Any) -> dict[str, Any]:
     from quizzer.core.derive.checker import DerivationChecker
     from quizzer.core.derive.exercise import load_exercises
     from quizzer.core.derive.givens import prepare_exercise
-    from quizzer.core.derive.mutation import equivalent_in_torch, mutants, mutated_lines
+    from quizzer.core.derive.mutation import (
+        equivalent_in_torch,
+        how_caught,
+        mutants,
+        mutated_lines,
+    )
 
     exercises, _ = load_exercises()
-    counts = {"mutants": 0, "equivalent": 0, "killed": 0, "survived": 0}
+    counts = {"mutants": 0, "equivalent": 0, "killed": 0, "undecided": 0, "survived": 0}
     by_operator: dict[str, dict[str, int]] = {}
     survivors = []
     start = time.perf_counter()
@@ -251,17 +256,22 @@ def bench_mutation(worker: Any) -> dict[str, Any]:
                 counts["equivalent"] += 1
                 continue
             tally["tried"] += 1
-            first = checker.check_parsed(mutated_lines(prepared, mutant)).first_invalid
-            if first is not None and first.line in (mutant.step + 1, mutant.step + 2):
+            caught = how_caught(checker.check_parsed(mutated_lines(prepared, mutant)), mutant)
+            if caught == "invalid":
                 counts["killed"] += 1
                 tally["killed"] += 1
+            elif caught == "undecided":  # flagged undecided at the line, never accepted
+                counts["undecided"] += 1
             else:
                 counts["survived"] += 1
                 survivors.append(f"{exercise.id} step {mutant.step + 1} {mutant.operator}")
-    tried = counts["killed"] + counts["survived"]
+    tried = counts["killed"] + counts["undecided"] + counts["survived"]
     return {
         **counts,
         "kill_rate": round(counts["killed"] / tried, 4) if tried else None,
+        "caught_rate": round((counts["killed"] + counts["undecided"]) / tried, 4)
+        if tried
+        else None,
         "by_operator": by_operator,
         "survivors": survivors,
         "seconds": round(time.perf_counter() - start, 1),

@@ -215,3 +215,25 @@ def test_a_line_too_large_to_expand_is_undecided_not_a_hang(checker_for: Checker
     assert report.lines[1].verdict == "undecided"
     assert "too large" in english(report.lines[1])
     assert report.outcome is Outcome.UNDECIDED
+
+
+def test_the_variance_of_a_sum_may_be_written_by_its_definition(checker_for: Checker) -> None:
+    # E(S^2) of the family sum was left unreduced and compared as an unknown function: the
+    # correct line was judged invalid, "the previous one is 6000, this step is -8.56".
+    report = checker_for("attention-var-qk").check(
+        ["Var(sum(q_i*k_i))", "E(sum(q_i*k_i)^2) - E(sum(q_i*k_i))^2", "d_k"]
+    )
+    assert report.outcome is Outcome.CORRECT, [english(line) for line in report.lines]
+
+
+def test_a_difference_between_moments_the_rules_cannot_reduce_is_undecided(
+    checker_for: Checker,
+) -> None:
+    # E(1/m) is not determined by the facts (it is not even finite): no counterexample may be
+    # made up for it, and the derivation is not accepted either.
+    report = checker_for("dropout-variance").check(
+        ["Var(m*x/(1 - p))", "E(m^2*x^2/(1 - p)^2) - E((1 - p)/(m*x))^2"]
+    )
+    assert verdicts(report) == ["valid", "undecided"]
+    assert report.outcome is not Outcome.CORRECT
+    assert "cannot reduce" in english(report.lines[1])

@@ -16,7 +16,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from quizzer.core.derive.expressions import Comparison, compare, near_misses, pretty
+from quizzer.core.derive.expressions import (
+    Comparison,
+    compare,
+    near_misses,
+    pretty,
+    undecided_if_unknowns,
+)
 from quizzer.core.derive.givens import Prepared
 from quizzer.core.derive.lines import split_lines, split_links
 from quizzer.core.derive.report import (
@@ -280,7 +286,7 @@ class DerivationChecker:
         key = (answer, expected)
         cached = self._decided.get(key)
         if cached is None:
-            cached = self._decide(answer, expected)
+            cached = undecided_if_unknowns(self._decide(answer, expected), answer, expected)
             if cached.verdict != "undecided":  # a timeout may go differently next time
                 _remember(self._decided, key, cached)
         return cached

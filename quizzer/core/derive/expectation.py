@@ -10,7 +10,7 @@ rules, applied until no E/Var/Cov is left that they can reduce:
 2. Independence (when the exercise declares it): the expectation of a product factors over
    groups of factors that share no random variable: `E(X Y) = E(X) E(Y)`.
 3. Moments come from the facts: `E(X^n)` and `E(g(X))` as given; `E(X^2) = Var(X) + E(X)^2`
-   when only the variance is given.
+   when only the variance is given, or when X is a family sum (rule 5 gives its variance).
 4. `Var(Y) = E(Y^2) - E(Y)^2` and `Cov(X, Y) = E(X Y) - E(X) E(Y)`.
 5. Index families: with `index: {i: n}`, q_i and k_i (i = 1..n) are identically distributed, so
    `E(Sum(f_i, (i, 1, n))) = n E(f_i)`, and, when the members are independent,
@@ -275,6 +275,11 @@ def _group_moment(product: sympy.Expr, space: RandomSpace) -> sympy.Expr:
     if key in space.moments:
         return space.moments[key]
     base, exponent = product.as_base_exp()
+    summed = _family_sum(base) if exponent == 2 else None
+    if summed is not None and space.independent and space.is_family_sum(*summed[:2]):
+        # E(S^2) = Var(S) + E(S)^2 for a family sum S (the definition of the variance, read
+        # backwards): `E(sum(q_i*k_i)^2) - E(sum(q_i*k_i))^2` is a valid line.
+        return variance(base, space) + expectation(base, space) ** 2
     if exponent == 2 and base in space.variances:
         mean = space.moments.get(bounded_expand(base))
         if mean is not None:

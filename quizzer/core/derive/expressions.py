@@ -77,6 +77,34 @@ def compare(
     )
 
 
+def undecided_if_unknowns(result: Comparison, answer: Any, expected: Any) -> Comparison:
+    """`result`, except that a difference found while a moment the rules could not reduce
+    (an `E(...)`, `Var(...)`, `Cov(...)` left in either formula) or an opaque sum remains is
+    reported undecided.
+
+    The engine compares what is left as an unknown function, which proves equalities (equal
+    for every function, so for E too) but not differences: E is linear and its values are
+    tied to the facts, a random function is not. `E(sum(q_i*k_i)^2) - E(sum(q_i*k_i))^2`
+    was judged invalid against `d_k` with a "counterexample" where the variance was -8.6.
+    """
+    import sympy
+
+    from quizzer.core.derive.expectation import has_operators
+
+    if result.verdict != "different":
+        return result
+    unsupported = (sympy.Sum, sympy.Subs, sympy.Integral, sympy.Lambda)
+    for side in (answer, expected):
+        if isinstance(side, sympy.Basic) and (has_operators(side) or side.has(*unsupported)):
+            return Comparison(
+                "undecided",
+                "the rules for E, Var and Cov cannot reduce this line far enough to compare "
+                "it, so the difference the numbers show is not a proof",
+                "none",
+            )
+    return result
+
+
 def near_misses(
     answer: Any, expected: Any, context: ExprContext, timeout: float, worker: Any = None
 ) -> tuple[LocalizedText, ...]:

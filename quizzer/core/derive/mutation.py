@@ -55,6 +55,22 @@ def mutated_lines(prepared: Prepared, mutant: Mutant) -> list[tuple[int, str, li
     return lines
 
 
+def how_caught(report: Any, mutant: Mutant) -> str | None:
+    """ "invalid" when `report` flags the broken line (or the next) invalid; "undecided" when
+    it cannot decide a step there (a moment its rules cannot reduce, such as E(1/m)) and does
+    not accept the derivation; None when the mutant survives."""
+    from quizzer.core.model import Outcome
+
+    broken = (mutant.step + 1, mutant.step + 2)
+    first = report.first_invalid
+    if first is not None and first.line in broken:
+        return "invalid"
+    undecided = any(r.line in broken and r.verdict == "undecided" for r in report.lines)
+    if undecided and first is None and report.outcome is not Outcome.CORRECT:
+        return "undecided"
+    return None
+
+
 def equivalent_in_torch(prepared: Prepared, mutant: Mutant, device: str = "cpu") -> bool:
     """Whether the mutant is the same function as the original step (so not a break), judged
     by torch at random points after the givens are applied; False when torch cannot tell."""
