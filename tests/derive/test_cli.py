@@ -75,6 +75,7 @@ def test_the_interactive_mode_reads_lines_from_a_pipe(quizzer) -> None:  # type:
     assert "Replace sigma by its definition" in out  # the hint
     assert "✗ invalid" in out and "not added" in out  # exp(x) was rejected
     assert "Derivation complete" in out
+    assert "Start: diff(sigma(x), x)" in out  # what to type, not the Unicode d/dx(σ(x))
 
 
 def test_quitting_the_interactive_mode_exits_1(quizzer) -> None:  # type: ignore[no-untyped-def]

@@ -68,7 +68,11 @@ def run_session(
     write(f"{exercise.title.get(lang)}\n{exercise.statement.get(lang).rstrip()}")
     write(
         words["start"].format(
-            start=pretty(prepared.start), goal=pretty(prepared.goal), commands=", ".join(COMMANDS)
+            # The start as the exercise writes it: the first line must be it, and the Unicode
+            # form (d/dx(σ(x))) is not what a learner types.
+            start=exercise.start,
+            goal=pretty(prepared.goal),
+            commands=", ".join(COMMANDS),
         )
     )
     lines: list[str] = []
