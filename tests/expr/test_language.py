@@ -195,6 +195,30 @@ def test_pretty_print_shows_how_the_answer_was_read(text: str, shown: str) -> No
     assert pretty(parse_expression(text)) == shown
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("d/dx(x^3)", "diff(x^3, x)"),
+        ("d²/dx²(x^3)", "diff(x^3, x, 2)"),
+        ("d^(2)/dx^(2)(sin(x))", "diff(sin(x), x, 2)"),
+        ("2 d/dx(x^2) + 1", "2*diff(x^2, x) + 1"),
+        ("d/dd_k(sqrt(d_k))", "diff(sqrt(d_k), d_k)"),
+        ("d/2", "d/2"),  # anything else is a quotient, as before
+        ("d^2/dx^3", "d^2/(dx^3)"),
+    ],
+)
+def test_leibniz_notation_is_a_derivative(text: str, expected: str) -> None:
+    assert parse_expression(text) == parse_expression(expected)
+
+
+def test_leibniz_notation_checks_the_variable_and_yields_to_a_declared_d() -> None:
+    context = ExprContext.from_answer({"symbols": ["x"]})
+    with pytest.raises(AnswerError, match="'y' is not a symbol"):
+        parse_expression("d/dy(x^2)", context)
+    declared = ExprContext.from_answer({"symbols": ["d", "dx", "x"]})
+    assert parse_expression("d/dx(x)", declared) == parse_expression("d*x/dx", declared)
+
+
 def test_pretty_output_reads_back_to_the_same_formula() -> None:
     for text in (
         "exp(-x)/(1+exp(-x))^2",
@@ -202,6 +226,7 @@ def test_pretty_output_reads_back_to_the_same_formula() -> None:
         "|x - 1|/2",
         "sqrt(x)*exp(3)",
         "exp(2) + e^x",
+        "diff(x^3, x) + diff(sin(x), x, 2)",  # d/dx(x³) + d²/dx²(sin(x))
     ):
         value = parse_expression(text)
         assert sympy.simplify(parse_expression(pretty(value)) - value) == 0

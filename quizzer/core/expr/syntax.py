@@ -14,6 +14,7 @@ Conventions (documented in docs/expressions.md):
   question declares its symbols, an unknown name that splits into declared ones (`xy`) is read
   as their product.
 - `f(x)` calls a known or declared function; a declared symbol before `(` multiplies.
+- `d/dx(f)` and `d²/dx²(f)` are `diff(f, x)` and `diff(f, x, 2)` unless `d` is declared.
 """
 
 from __future__ import annotations
@@ -200,6 +201,10 @@ class Parser:
         declared_symbol = name in self.context.symbols or (
             self.allowed is not None and name in self.allowed
         )
+        if name == "d" and not declared_symbol and self.at("/", "^"):
+            derivative = self._leibniz()
+            if derivative is not None:
+                return derivative
         if name == "sigma" and self.context.sigma_logistic and self.at("("):
             return self.call(tok, "sigmoid")
         if name in self.context.functions:
@@ -218,6 +223,47 @@ class Parser:
         if name in self.context.definitions:
             return Node("sym", name)
         return self.symbol(tok)
+
+    def _leibniz(self) -> Node | None:
+        """`d/dx(f)` or `d²/dx²(f)` (after the `d`, when `d` is not a declared symbol): the
+        derivative of f in x, as `diff(f, x)`; None (nothing consumed) for any other `d/...`."""
+        start = self.i
+        order = self._order()
+        if order is None or not self.at("/"):
+            self.i = start
+            return None
+        self.take()
+        tok = self.tok
+        var = tok.text[1:] if tok.kind == "name" and tok.text.startswith("d") else ""
+        if not var or var in FUNCTIONS or var in CONSTANTS:
+            self.i = start
+            return None
+        self.take()
+        if self._order() != order or not self.at("("):
+            self.i = start
+            return None
+        if self.allowed is not None and var not in self.allowed:
+            raise AnswerError(f"d/d{var}: {var!r} is not a symbol of this question")
+        self.take()
+        target = self.sum()
+        self.expect(")")
+        args = (target, Node("sym", var)) + ((Node("num", order),) if order != "1" else ())
+        return Node("call", "diff", args)
+
+    def _order(self) -> str | None:
+        """The n of a `^n` or `^(n)` here (consumed), "1" when there is no `^`, None when the
+        exponent is not a plain whole number."""
+        if not self.at("^"):
+            return "1"
+        ahead = self.tokens[self.i + 1 : self.i + 4]
+        if ahead and ahead[0].kind == "num" and ahead[0].text.isdigit():
+            self.i += 2
+            return ahead[0].text
+        texts = [t.text if t.kind == "op" else t.kind for t in ahead]
+        if texts == ["(", "num", ")"] and ahead[1].text.isdigit():
+            self.i += 4
+            return ahead[1].text
+        return None
 
     def _function_power(self) -> Node | None:
         """The n of `f^n(` or `f^(n)(` (n a number), consuming it; None when absent."""
