@@ -185,6 +185,8 @@ def test_free_chain(worker: object) -> None:
     assert real.check(["sqrt(x^2)", "x"]).outcome is Outcome.INCORRECT  # x may be negative
     with pytest.raises(AnswerError, match="at least two"):
         real.check(["x + 1"])
+    with pytest.raises(AnswerError, match=r"at least two .*\(line 1: .*sigmoid"):
+        real.check(["sigma(x)", "x"])  # the reason the first line does not count
 
 
 def test_a_free_chain_of_equations_keeps_the_solutions(worker: object) -> None:

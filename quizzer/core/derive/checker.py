@@ -115,7 +115,9 @@ class DerivationChecker:
         """Check lines already parsed into formulas (one list of links per line)."""
         free = self.prepared.start is None
         if free and sum(len(f) for _, _, f in lines if isinstance(f, list)) < 2:
-            raise AnswerError("a chain needs at least two formulas to compare")
+            unreadable = next(((n, f) for n, _, f in lines if isinstance(f, AnswerError)), None)
+            why = f" (line {unreadable[0]}: {unreadable[1].message})" if unreadable else ""
+            raise AnswerError(f"a chain needs at least two formulas to compare{why}")
         reports: list[LineReport] = []
         previous: _Link | None = None
         last_good: Any = None  # the last formula before the first invalid line (for hints)
