@@ -141,6 +141,10 @@ def test_domains_decide_identities_that_need_them(worker: SympyWorker) -> None:
         ("y = 2x + 1", "y = 2x - 1", "different"),
         ("x = 1", "x - 1", "different"),
         ("x - 1", "x = 1", "different"),
+        # Equations sample like expressions: these were "equivalent (numeric)".
+        ("y = min(x, 50)", "y = x", "different"),
+        ("y = x + max(0, x - 100)", "y = x", "different"),
+        ("y = min(x, 5)", "y = -max(-x, -5)", "equivalent"),
     ],
 )
 def test_equations_compare_as_equations(

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from quizzer.core.expr.context import Domain
-from quizzer.core.expr.deadline import TimeLimit, time_limit
+from quizzer.core.expr.deadline import Deadline, TimeLimit, time_limit
 from quizzer.core.expr.numeric import (
     Compiled,
     Undefined,
@@ -33,6 +34,54 @@ from quizzer.core.expr.numeric import (
 MAX_SWITCHES = 24  # switch expressions examined per comparison
 MAX_BREAKPOINTS = 24  # (symbol, root) pairs probed, two points each
 SOLVE_BUDGET = 0.2  # seconds for finding every root
+
+
+@dataclass
+class SamplingPlan:
+    """Where and how much `points.compare` samples for one pair of formulas."""
+
+    spread: int  # rare draws out to 10^±spread (see points.sample)
+    points: int  # agreeing random points needed
+    attempts: int  # random points tried at most
+    probes: list[tuple[Value, ...]] = field(default_factory=list)  # compared first
+
+
+def sampling_plan(
+    exprs: Sequence[Any],
+    symbols: Sequence[Any],
+    domains: Sequence[Domain],
+    width: int,
+    seed: int,
+    dps: int,
+    deadline: Deadline,
+    points: int,
+    attempts: int,
+) -> SamplingPlan:
+    """The sampling for `exprs` (constants `width` digits wide), shared by expressions and
+    equations.
+
+    A few points always go out to 10^±3. Wide constants say where else a term may matter
+    (exp(-10^6 x^2) is invisible at x = 0.01, x + exp(-10^6/x^2) at x = 40), and piecewise
+    functions are analytic only between breakpoints that constants place: then sample out to
+    10^±(w+2) for constants of w digits, twice as many points, and each solvable breakpoint on
+    both sides.
+    """
+    piecewise = any(is_piecewise(e) for e in exprs) or any(d.integer for d in domains)
+    spread = min(width, 12) + 2 if piecewise or width >= 3 else 3
+    if not piecewise:
+        return SamplingPlan(spread, points, attempts)
+    roots = breakpoint_roots(exprs, symbols, min(SOLVE_BUDGET, deadline.remaining() / 4))
+    probes = probe_points(random.Random(seed ^ 0xB4EA), domains, roots, dps)
+    return SamplingPlan(spread, 2 * points, 2 * attempts, probes)
+
+
+def is_piecewise(expr: Any) -> bool:
+    """Whether `expr` has a function that is not analytic everywhere (max, |x|, floor, ...)."""
+    import sympy as sp
+
+    return bool(
+        expr.has(sp.Max, sp.Min, sp.floor, sp.ceiling, sp.Heaviside, sp.Piecewise, sp.Abs, sp.sign)
+    )
 
 
 def switch_expressions(exprs: Sequence[Any]) -> list[Any]:

@@ -36,7 +36,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from quizzer.core.expr.breakpoints import SOLVE_BUDGET, breakpoint_roots, probe_points
+from quizzer.core.expr.breakpoints import sampling_plan
 from quizzer.core.expr.context import Domain, ExprContext, domain_of
 from quizzer.core.expr.deadline import Deadline, TimeLimit, time_limit
 from quizzer.core.expr.numeric import (
@@ -349,41 +349,23 @@ def numeric_comparison(
     width = max(constant_digits(a_num), constant_digits(b_num))
     dps = BASE_DIGITS + 2 * min(width, MAX_DIGITS)
     domains = domains_for(symbols, context)
-    # A few points always go out to 10^±3. Wide constants say where else a term may matter
-    # (exp(-10^6 x^2) is invisible at x = 0.01, x + exp(-10^6/x^2) at x = 40), and piecewise
-    # functions are analytic only between breakpoints that constants place: then sample out to
-    # 10^±(w+2) for constants of w digits, and piecewise formulas at twice as many points.
-    piecewise = is_piecewise(a_num) or is_piecewise(b_num) or any(d.integer for d in domains)
-    spread = min(width, 12) + 2 if piecewise or width >= 3 else 3
-    probes: list[tuple[Any, ...]] = []
-    if piecewise:  # and each breakpoint probed on both sides (see breakpoints.py)
-        roots = breakpoint_roots(
-            [a_num, b_num], symbols, min(SOLVE_BUDGET, deadline.remaining() / 4)
-        )
-        probes = probe_points(random.Random(seed ^ 0xB4EA), domains, roots, dps)
+    plan = sampling_plan(
+        [a_num, b_num], symbols, domains, width, seed, dps, deadline, MIN_AGREEING, ATTEMPTS
+    )
     comparison = compare(
         fa,
         fb,
         domains,
         seed=seed,
         dps=dps,
-        points=MIN_AGREEING * (2 if piecewise else 1),
-        attempts=ATTEMPTS * (2 if piecewise else 1),
-        spread=spread,
+        points=plan.points,
+        attempts=plan.attempts,
+        spread=plan.spread,
         stop=lambda: deadline.remaining() < 0.05,
-        probes=probes,
+        probes=plan.probes,
     )
     if comparison.counterexample is not None:
         found = nice_counterexample(fa, fb, comparison.counterexample, dps)
         comparison.counterexample = clearer_counterexample(fa, fb, found, domains, dps)
     reason = "" if width <= MAX_DIGITS else "constants too wide to trust numbers"
     return comparison, reason
-
-
-def is_piecewise(expr: Any) -> bool:
-    """Whether `expr` has a function that is not analytic everywhere (max, |x|, floor, ...)."""
-    import sympy as sp
-
-    return bool(
-        expr.has(sp.Max, sp.Min, sp.floor, sp.ceiling, sp.Heaviside, sp.Piecewise, sp.Abs, sp.sign)
-    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from quizzer.core.expr.breakpoints import sampling_plan
 from quizzer.core.expr.context import ExprContext
 from quizzer.core.expr.deadline import Deadline, TimeLimit, time_limit
 from quizzer.core.expr.engine import (
@@ -64,16 +65,30 @@ def decide_equations(a: Any, b: Any, context: ExprContext, deadline: Deadline) -
             "undecided", f"the equations cannot be evaluated numerically ({exc})", "none"
         )
     domains = domains_for(symbols, context)
-    dps = BASE_DIGITS + 2 * min(max(constant_digits(fa), constant_digits(fb)), MAX_DIGITS)
+    width = max(constant_digits(fa), constant_digits(fb))
+    dps = BASE_DIGITS + 2 * min(width, MAX_DIGITS)
     zero = compile_expr(sp.Integer(0), symbols)
+    # The same sampling as for expressions: `y = min(x, 50)` equals `y = x` below 50 only.
+    plan = sampling_plan(
+        [fa, fb], symbols, domains, width, seed, dps, deadline, MIN_AGREEING, ATTEMPTS
+    )
+    needed = plan.points if symbols else 1
 
     def identically_zero(fn: Any) -> bool | None:
         result = compare(
-            fn, zero, domains, seed=seed, dps=dps, points=MIN_AGREEING, attempts=ATTEMPTS
+            fn,
+            zero,
+            domains,
+            seed=seed,
+            dps=dps,
+            points=plan.points,
+            attempts=plan.attempts,
+            spread=plan.spread,
+            probes=plan.probes,
         )
         if result.counterexample is not None:
             return False
-        return True if result.agree >= (MIN_AGREEING if symbols else 1) else None
+        return True if result.agree >= result.needed and result.unclear == 0 else None
 
     za, zb = identically_zero(ca), identically_zero(cb)
     if za is None or zb is None:
@@ -104,9 +119,11 @@ def decide_equations(a: Any, b: Any, context: ExprContext, deadline: Deadline) -
         domains,
         seed=seed + 1,
         dps=dps,
-        points=MIN_AGREEING,
-        attempts=ATTEMPTS,
+        points=plan.points,
+        attempts=plan.attempts,
+        spread=plan.spread,
         stop=lambda: deadline.remaining() < 0.05,
+        probes=plan.probes,
     )
     if result.counterexample is not None:
         return Decision(
@@ -118,7 +135,7 @@ def decide_equations(a: Any, b: Any, context: ExprContext, deadline: Deadline) -
         return Decision(
             "equivalent", "one equation is a constant multiple of the other", "symbolic"
         )
-    if result.agree >= (MIN_AGREEING if symbols else 1) and result.unclear == 0:
+    if result.agree >= max(result.needed, needed) and result.unclear == 0:
         return Decision("equivalent", f"proportional at {result.agree} random points", "numeric")
     return Decision("undecided", "the equations could not be compared at enough points", "none")
 
