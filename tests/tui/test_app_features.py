@@ -151,6 +151,7 @@ def test_sigkill_mid_session_loses_no_graded_answer(tmp_path: Path, quizzer_home
     try:
         _read_until(master, "Start session")
         _read_until(master, "bounded", resend=b"s")
+        _read_until(master, "Select")  # the options have the focus (their keys in the footer)
         os.write(master, b"2\r")  # Sigmoid: correct, committed with the proposed rating
         _read_until(master, "Correct")
         os.kill(process.pid, signal.SIGKILL)

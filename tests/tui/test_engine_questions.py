@@ -95,8 +95,10 @@ async def test_derivation_marks_each_line_and_grades_the_steps(
         await pilot.press("ctrl+n")  # skip the expression question
         await until(pilot, lambda: "one step per line" in screen_text(app))
         text = screen_text(app)
-        assert "Start from: diff(sigma(x), x)" in text
-        assert "Reach: sigma(x)*(1 - sigma(x))" in text
+        # The derivation type's prompt states the exercise's start and goal.
+        assert "Start: diff(sigma(x), x)" in text
+        assert "Goal: sigma(x)*(1 - sigma(x))" in text
+        assert "Start from:" not in text  # so the outline above the editor is not repeated
         wrong = [*SIGMOID_STEPS[:2], "sigma(x)*(1 + sigma(x))"]
         for index, line in enumerate(wrong):
             await pilot.press(*line, *(["enter"] if index < len(wrong) - 1 else []))

@@ -136,13 +136,20 @@ class QuestionScreen(QuizScreen):
                 env=self.env,
                 checker=self.quiz.checker,
                 id="answer",
-                outline=derivation_outline(q, self.env.catalog),
+                outline=self._outline(),
             )
         if q.type == "code":
             return CodeAnswer(q, lang, seed=seed, id="answer")
         if q.type == "recall":
             return RecallAnswer(q, lang, seed=seed, id="answer")
         return LineAnswer(q, lang, seed=seed, id="answer")
+
+    def _outline(self) -> tuple[str, str] | None:
+        """The exercise's start and goal, unless the prompt already states them."""
+        outline = derivation_outline(self.question, self.env.catalog)
+        if outline is None or outline[0] in render_prompt(self.question, self.env):
+            return None
+        return outline
 
     def _progress_text(self) -> Text:
         q = self.question
@@ -160,7 +167,7 @@ class QuestionScreen(QuizScreen):
         super().on_mount()
         self.started_at = self.quiz.monotonic()
         self.answer_input.set_cursor_blink(self.quiz.cursor_blink)
-        self.call_after_refresh(self.answer_input.focus_answer)
+        self.answer_input.focus_answer()
 
     async def relabel(self) -> None:
         # Not a recompose: that would throw away what the learner typed.

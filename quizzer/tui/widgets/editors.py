@@ -34,7 +34,7 @@ class LineMark:
 
 
 class MarkedEditor(TextArea):
-    """A step editor that shows a verdict mark in the gutter beside each checked line."""
+    """A step editor whose gutter reads `12 ✓ `: the line number, then the line's verdict."""
 
     def __init__(self, text: str = "", **kwargs: Any) -> None:
         # One document row per screen row (no soft wrap), so a mark's row is scroll_y + y.
@@ -45,19 +45,33 @@ class MarkedEditor(TextArea):
         self.marks = marks
         self.refresh()
 
+    @property
+    def gutter_width(self) -> int:
+        # TextArea's gutter is the number and 2 cells; ours adds one for the mark.
+        return super().gutter_width + 1
+
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
         row = self.scroll_offset.y + y
         gutter = self.gutter_width
+        if row >= self.document.line_count or gutter < 4 or not self.text:
+            return strip  # (an empty editor shows its placeholder, without a gutter)
+        # Redraw the whole gutter (TextArea drew it one cell wider, number right-aligned),
+        # keeping its style so the cursor line's gutter stays highlighted.
+        first = next(iter(strip.crop(0, 1)), None)
+        base = first.style if first is not None and first.style else Style()
+        number = f"{row + self.line_number_start:>{gutter - 3}} "
         mark = self.marks.get(row)
-        if mark is None or row >= self.document.line_count or gutter < 2:
-            return strip
-        symbol, colour = MARKS.get(mark.verdict, MARKS["undecided"])
-        # Keep the gutter's background: restyle the margin cells that follow the line number.
-        margin = list(strip.crop(gutter - 2, gutter))
-        base = margin[0].style if margin and margin[0].style else Style()
-        marked = Strip([Segment(symbol + " ", base + Style(color=colour, bold=True))], 2)
-        return Strip.join([strip.crop(0, gutter - 2), marked, strip.crop(gutter)])
+        symbol, colour = MARKS.get(mark.verdict, MARKS["undecided"]) if mark else (" ", "")
+        drawn = Strip(
+            [
+                Segment(number, base),
+                Segment(symbol, base + Style(color=colour or None, bold=True)),
+                Segment(" ", base),
+            ],
+            gutter,
+        )
+        return Strip.join([drawn, strip.crop(gutter)])
 
 
 class DerivationAnswer(AnswerInput):
