@@ -50,3 +50,23 @@ def test_unrelated_and_equal_formulas_get_no_near_miss(worker: SympyWorker) -> N
     assert near_miss_feedback("2x", "x + x", worker=worker) == []
     # |sign(x)| is constant, so "1 is the square of sign(x)" would be true and useless.
     assert near_miss_feedback("1", "sign(x)", worker=worker) == []
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "2x + max(0, x - 100)",
+        "-x - relu(x - 100)",
+        "x + 5 + max(0, x - 200)",
+        "1/x + floor(x/1000)",
+    ],
+)
+def test_a_relation_that_fails_past_a_breakpoint_is_not_claimed(
+    worker: SympyWorker, answer: str
+) -> None:
+    # Said "2 times", "sign is flipped", "by the constant 5", "reciprocal": true below the
+    # breakpoint only.
+    assert near_miss_feedback(answer, "x", POSITIVE, worker=worker) == []
+    assert near_miss_feedback("2*max(x, 3)", "max(x, 3)", POSITIVE, worker=worker) == [
+        "Off by a constant factor: your answer is 2 times the expected one."
+    ]

@@ -9,12 +9,21 @@ extra term is the learner's own and is always named.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from typing import Any
 
+from quizzer.core.expr.breakpoints import is_piecewise, sampling_plan
 from quizzer.core.expr.context import ExprContext
+from quizzer.core.expr.deadline import Deadline
 from quizzer.core.expr.engine import domains_for, random_functions, seed_for
-from quizzer.core.expr.numeric import Undefined, Unsupported, compile_expr, evaluate
+from quizzer.core.expr.numeric import (
+    Undefined,
+    Unsupported,
+    compile_expr,
+    constant_digits,
+    evaluate,
+)
 from quizzer.core.expr.points import sample
 from quizzer.core.expr.pretty import pretty
 
@@ -53,15 +62,25 @@ def _message(en: str, zh: str) -> Message:
 
 
 def _points(exprs: list[Any], symbols: list[Any], context: ExprContext, seed: int) -> list[Any]:
-    """Values of each expression at up to POINTS random points where all are finite."""
+    """Values of each expression at up to POINTS random points where all are finite, plus,
+    for piecewise formulas, points either side of their breakpoints: `2x + max(0, x - 100)`
+    is not "2 times" `x`, though it is below 100."""
     compiled = [compile_expr(e, symbols) for e in exprs]
     domains = domains_for(symbols, context)
+    width = max(constant_digits(e) for e in exprs[:2])
+    plan = sampling_plan(exprs[:2], symbols, domains, width, seed, DIGITS, Deadline(0.3), 1, 1)
     rng = random.Random(seed)
     rows: list[list[Any]] = []
+    for point in plan.probes:
+        with contextlib.suppress(Undefined):
+            rows.append([evaluate(fn, point, DIGITS) for fn in compiled])
+    wanted = len(rows) + (POINTS if symbols else 1)
+    # Far points only where breakpoints may lie: 1 - tanh(x)^2 cancels to 0 at x = 1000.
+    spread = plan.spread if any(is_piecewise(e) for e in exprs[:2]) else 0
     for _ in range(POINTS * 4):
-        if len(rows) >= (POINTS if symbols else 1):
+        if len(rows) >= wanted:
             break
-        point = tuple(sample(rng, d) for d in domains)
+        point = tuple(sample(rng, d, spread) for d in domains)
         try:
             rows.append([evaluate(fn, point, DIGITS) for fn in compiled])
         except Undefined:
