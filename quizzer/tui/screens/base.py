@@ -27,7 +27,10 @@ class QuizScreen(Screen[Any]):
         return tr(key, self.lang, **values)
 
     def on_mount(self) -> None:
-        self.watch(self.app, "lang", lambda _lang: self.call_later(self.relabel), init=False)
+        self.watch(self.app, "lang", self._language_changed, init=False)
+
+    def _language_changed(self) -> None:
+        self.call_later(self.relabel)
 
     async def relabel(self) -> None:
         """Redraw every text that depends on the language (default: compose the screen anew)."""

@@ -90,7 +90,8 @@ class FeedbackScreen(QuizScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def _answer_block(self) -> RenderableType:
-        verdict, parts = self.verdict, []
+        verdict = self.verdict
+        parts: list[RenderableType] = []
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column()

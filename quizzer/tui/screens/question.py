@@ -221,7 +221,7 @@ class QuestionScreen(QuizScreen):
         if self.checking:
             return
         answer = self.answer_input
-        if answer.is_empty():
+        if answer.lacks_answer():
             self._status(self.t("empty_answer"), "warning")
             return
         self.checking = True

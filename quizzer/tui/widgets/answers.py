@@ -59,7 +59,7 @@ class AnswerInput(Widget):
         """The answer as the review log stores it."""
         raise NotImplementedError
 
-    def is_empty(self) -> bool:
+    def lacks_answer(self) -> bool:
         return not self.answer_text().strip()
 
     def focus_answer(self) -> None:
@@ -226,7 +226,7 @@ class RecallAnswer(AnswerInput):
     def answer_text(self) -> str:
         return self.query_one(TextArea).text.strip()
 
-    def is_empty(self) -> bool:
+    def lacks_answer(self) -> bool:
         return False  # thinking the answer without typing it is allowed
 
     def focus_answer(self) -> None:

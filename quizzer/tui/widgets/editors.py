@@ -230,7 +230,7 @@ class CodeAnswer(AnswerInput):
     def answer_text(self) -> str:
         return self.editor.text
 
-    def is_empty(self) -> bool:
+    def lacks_answer(self) -> bool:
         return self.editor.text.strip() in ("", code_template(self.question).strip())
 
     def focus_answer(self) -> None:
