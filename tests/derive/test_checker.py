@@ -239,3 +239,15 @@ def test_a_difference_between_moments_the_rules_cannot_reduce_is_undecided(
     assert verdicts(report) == ["valid", "undecided"]
     assert report.outcome is not Outcome.CORRECT
     assert "cannot reduce" in english(report.lines[1])
+
+
+def test_an_undecided_step_short_of_the_goal_is_not_called_valid(checker_for: Checker) -> None:
+    # l'(2w) is not given: undecided. The summary said "Every step is valid so far".
+    report = checker_for("weight-decay-update").check(
+        ["w - eta*diff(l(w) + lambda/2*w^2, w)", "w - eta*(diff(l(2*w), w) + lambda*w)"]
+    )
+    assert verdicts(report) == ["valid", "undecided"]
+    assert "givens do not determine" in english(report.lines[1])
+    summary = report.summary[0].en
+    assert "line 2 could not be decided" in summary
+    assert "(1 - eta*lambda)*w - eta*g" in summary  # the goal as the exercise writes it

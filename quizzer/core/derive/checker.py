@@ -385,20 +385,23 @@ class DerivationChecker:
         reached = last is not None and self._matches(last.written, self.prepared.goal)
         if not reached:
             hint = self.prepared.next_hint(last_good, len(reports)) if exercise else None
-            goal = pretty(self.prepared.goal)
-            return DerivationReport(
-                Outcome.INCORRECT,
-                tuple(reports),
-                False,
-                (
-                    bilingual(
-                        f"Every step is valid so far, but the derivation does not reach the "
-                        f"goal {goal} yet.",
-                        f"目前每一步都成立，但推导还没有到达目标 {goal}。",
-                    ),
-                ),
-                hint,
+            # As the exercise writes it: SymPy's order (−η·g + w·(−η·λ + 1)) hides the shape.
+            goal = exercise.goal if exercise else pretty(self.prepared.goal)
+            so_far = (
+                bilingual(
+                    f"No step is invalid, but line {undecided[0].line} could not be decided, "
+                    f"and the derivation does not reach the goal {goal} yet.",
+                    f"没有不成立的步骤，但第 {undecided[0].line} 行无法判定，"
+                    f"且推导还没有到达目标 {goal}。",
+                )
+                if undecided
+                else bilingual(
+                    f"Every step is valid so far, but the derivation does not reach the "
+                    f"goal {goal} yet.",
+                    f"目前每一步都成立，但推导还没有到达目标 {goal}。",
+                )
             )
+            return DerivationReport(Outcome.INCORRECT, tuple(reports), False, (so_far,), hint)
         if undecided:
             return DerivationReport(
                 Outcome.UNDECIDED,

@@ -94,14 +94,21 @@ def undecided_if_unknowns(result: Comparison, answer: Any, expected: Any) -> Com
     if result.verdict != "different":
         return result
     unsupported = (sympy.Sum, sympy.Subs, sympy.Integral, sympy.Lambda)
-    for side in (answer, expected):
-        if isinstance(side, sympy.Basic) and (has_operators(side) or side.has(*unsupported)):
-            return Comparison(
-                "undecided",
-                "the rules for E, Var and Cov cannot reduce this line far enough to compare "
-                "it, so the difference the numbers show is not a proof",
-                "none",
-            )
+    sides = [side for side in (answer, expected) if isinstance(side, sympy.Basic)]
+    if any(has_operators(side) for side in sides):
+        return Comparison(
+            "undecided",
+            "the rules for E, Var and Cov cannot reduce this line far enough to compare it, "
+            "so the difference the numbers show is not a proof",
+            "none",
+        )
+    if any(side.has(*unsupported) for side in sides):
+        return Comparison(
+            "undecided",
+            "this line keeps a quantity the givens do not determine (such as a derivative "
+            "at another point, or a sum), so the difference the numbers show is not a proof",
+            "none",
+        )
     return result
 
 
