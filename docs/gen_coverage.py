@@ -94,7 +94,8 @@ def render(catalogue: Path | None) -> str:
         "## Catalogue items covered",
         "",
         "An item is covered when a question's `source` overlaps a line range it cites "
-        "over at least half of the shorter of the two ranges.",
+        "over at least half of the shorter of the two ranges. This is an upper bound: a question "
+        "citing a wide range counts for every small item inside it.",
         "",
     ]
     covered_all = items_all = 0
