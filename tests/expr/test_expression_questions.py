@@ -167,3 +167,14 @@ def test_a_checker_failure_is_undecided_not_blamed_on_the_bank(catalog: Catalog)
     verdict = grade(question(catalog, "formula-kaiming-variance"), "2/n_in", env)
     assert verdict.outcome is Outcome.UNDECIDED
     assert "the checker failed" in verdict.feedback[-1].en
+
+
+def test_a_forbidden_function_cannot_come_back_through_sympy(
+    catalog: Catalog, env: GradingEnv
+) -> None:
+    # 2^(-2x/log 2) is built as exp(-2x): it was accepted where exp is forbidden.
+    tanh = question(catalog, "grad-tanh-from-sigmoid")
+    verdict = grade(tanh, "(1 - 2^(-2x/log(2)))/(1 + 2^(-2x/log(2)))", env)
+    assert verdict.outcome is Outcome.INCORRECT
+    assert "without exp" in verdict.feedback[0].en
+    assert grade(tanh, "sigmoid(2x) - sigmoid(-2x)", env).outcome is Outcome.CORRECT

@@ -196,7 +196,20 @@ def forbidden_calls(request: Mapping[str, Any]) -> list[str]:
             found |= calls(arg)
         return found
 
-    return sorted(calls(tree) & forbid)
+    found = calls(tree)
+    # And what SymPy made of it: 2^(-2x/log(2)) is built as exp(-2x), so "without exp" must
+    # refuse it too.
+    import sympy
+
+    try:
+        built = build_expression(answer, context.opened())
+    except QuizzerError:
+        built = None
+    if isinstance(built, sympy.Basic):
+        found |= {type(f).__name__ for f in built.atoms(sympy.Function)}
+        if built.has(sympy.E):
+            found.add("exp")
+    return sorted(found & forbid)
 
 
 def interpret(request: Mapping[str, Any]) -> dict[str, Any]:
