@@ -58,7 +58,7 @@ OUTCOMES = {
     multiple=True,
     metavar="SPEC",
     help="For a free chain: 'positive' (every symbol), 'x=positive', "
-    "'n=integer,positive', 'f=function' (as in `quizzer equiv`).",
+    "'n=integer,positive', 'f=function' or a JSON mapping (as in `quizzer equiv`).",
 )
 @click.option(
     "--equations",
@@ -231,10 +231,12 @@ def _free_chain(
     as_json: bool,
     lang: str,
 ) -> None:
+    from quizzer.commands.equiv import parse_assume_spec
     from quizzer.core.derive.checker import DerivationChecker
     from quizzer.core.derive.givens import prepare_free_chain
 
-    prepared = prepare_free_chain(assume, equations)
+    # Parsed as `quizzer equiv` does, so a JSON mapping works here too.
+    prepared = prepare_free_chain([parse_assume_spec(a) for a in assume], equations)
     report = DerivationChecker(prepared, timeout=timeout).check(text)
     _emit(report, as_json, lang, None, "free chain")
 

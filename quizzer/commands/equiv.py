@@ -31,7 +31,7 @@ MARKS = {
 }
 
 
-def _assume_spec(text: str) -> Any:
+def parse_assume_spec(text: str) -> Any:
     """`positive`, `x=positive`, `n=integer,positive`, or a JSON mapping."""
     stripped = text.strip()
     if stripped.startswith("{"):
@@ -96,14 +96,14 @@ def equiv(
     if batch_file is not None:
         if answer is not None or expected is not None:
             raise AnswerError("give either ANSWER EXPECTED or --batch FILE, not both")
-        run_batch(batch_file, [_assume_spec(a) for a in assume], timeout)
+        run_batch(batch_file, [parse_assume_spec(a) for a in assume], timeout)
         return
     if answer is None or expected is None:
         raise AnswerError("give two formulas: quizzer equiv ANSWER EXPECTED")
     from quizzer.core.expr.api import check_equivalence
     from quizzer.core.expr.worker import SympyWorker
 
-    context = _context([_assume_spec(a) for a in assume])
+    context = _context([parse_assume_spec(a) for a in assume])
     started = time.perf_counter()
     worker = SympyWorker(warm=False)  # one check: no warm-up run (saves ~0.1 s of start-up)
     try:

@@ -65,6 +65,9 @@ def test_a_free_chain_with_assumptions(quizzer) -> None:  # type: ignore[no-unty
     assert quizzer("derive", "--steps", "-", input=chain).returncode == 1
     result = quizzer("derive", "--steps", "-", "--assume", "x=positive", input=chain)
     assert result.returncode == 0, result.stdout + result.stderr
+    # A JSON mapping, as `quizzer equiv --assume` takes (was "unknown assumption '{\"x\":'").
+    as_json = quizzer("derive", "--steps", "-", "--assume", '{"x": "positive"}', input=chain)
+    assert as_json.returncode == 0, as_json.stdout + as_json.stderr
 
 
 def test_the_interactive_mode_reads_lines_from_a_pipe(quizzer) -> None:  # type: ignore[no-untyped-def]

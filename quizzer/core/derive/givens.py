@@ -226,7 +226,7 @@ def prepare_exercise(exercise: Exercise) -> Prepared:
     return prepared
 
 
-def prepare_free_chain(assume: Sequence[str], equations: bool = False) -> Prepared:
+def prepare_free_chain(assume: Sequence[Any], equations: bool = False) -> Prepared:
     """A free chain (`quizzer derive --steps FILE`): no givens, symbols as `--assume` says.
 
     With `equations`, each line is one equation and a step must keep the solutions (in one
