@@ -251,3 +251,12 @@ def test_an_undecided_step_short_of_the_goal_is_not_called_valid(checker_for: Ch
     summary = report.summary[0].en
     assert "line 2 could not be decided" in summary
     assert "(1 - eta*lambda)*w - eta*g" in summary  # the goal as the exercise writes it
+
+
+def test_near_miss_feedback_is_bilingual(checker_for: Checker) -> None:
+    # The engine's near-misses reached derivations in English only.
+    report = checker_for("attention-var-qk").check(
+        ["Var(sum(q_i*k_i))", "d_k^2*Var(q_i*k_i)", "d_k^2"]
+    )
+    chinese = [item.get("zh") for item in report.lines[1].feedback]
+    assert "这一行是上一行的平方。" in chinese

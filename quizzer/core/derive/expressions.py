@@ -116,11 +116,11 @@ def near_misses(
     answer: Any, expected: Any, context: ExprContext, timeout: float, worker: Any = None
 ) -> tuple[LocalizedText, ...]:
     """The engine's generic near-miss feedback (sign flipped, factor of 2, reciprocal, ...)."""
-    from quizzer.core.expr import near_miss_feedback
+    from quizzer.core.expr.api import near_miss_messages
 
     opaque: dict[Any, Any] = {}
     try:
-        messages = near_miss_feedback(
+        messages = near_miss_messages(
             _sendable(answer, opaque),
             _sendable(expected, opaque),
             context,
@@ -147,10 +147,16 @@ _STEP_WORDING = (
     ("the expected one", "the previous line"),
     ("the expected formula", "the previous line"),
     ("the expected answer", "the previous line"),
+    ("你的答案", "这一行"),
+    ("正确答案", "上一行"),
+    ("你用了", "这一行用了"),
+    ("你开了", "这一行开了"),
 )
 
 
 def _as_step(message: Any) -> Any:
+    if isinstance(message, Mapping):
+        return {key: _as_step(text) for key, text in message.items()}
     if not isinstance(message, str):
         return message
     for old, new in _STEP_WORDING:

@@ -143,6 +143,22 @@ def near_miss_feedback(
     worker: SympyWorker | None = None,
 ) -> list[str]:
     """English sentences on how a wrong `answer` relates to `expected` (sign, factor, ...)."""
+    messages = near_miss_messages(
+        answer, expected, context, reveal=reveal, timeout=timeout, worker=worker
+    )
+    return [m["en"] for m in messages]
+
+
+def near_miss_messages(
+    answer: Any,
+    expected: Any,
+    context: ExprContext | None = None,
+    *,
+    reveal: bool = False,
+    timeout: float = 2.0,
+    worker: SympyWorker | None = None,
+) -> list[dict[str, str]]:
+    """The same near-misses in English and Chinese: [{"en": ..., "zh": ...}]."""
     reply = (worker or default_worker()).request(
         {
             "op": "near_miss",
@@ -154,7 +170,9 @@ def near_miss_feedback(
         timeout,
     )
     raise_for_error(reply)
-    return [str(m["en"]) for m in reply.get("feedback", [])]
+    return [
+        {"en": str(m["en"]), "zh": str(m.get("zh") or m["en"])} for m in reply.get("feedback", [])
+    ]
 
 
 def interpret(
