@@ -4,6 +4,7 @@ the next hint, the start and the goal, undecided steps, free chains."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from quizzer.core.derive.checker import DerivationChecker
 from quizzer.core.derive.expressions import Comparison
 from quizzer.core.derive.givens import prepare_free_chain
 from quizzer.core.derive.lines import split_links
+from quizzer.core.expr import SympyWorker
 from quizzer.core.model import Outcome
 from quizzer.errors import AnswerError
 
@@ -260,3 +262,17 @@ def test_near_miss_feedback_is_bilingual(checker_for: Checker) -> None:
     )
     chinese = [item.get("zh") for item in report.lines[1].feedback]
     assert "这一行是上一行的平方。" in chinese
+
+
+class _FailingWorker(SympyWorker):
+    """A worker whose SymPy fails on every request (no process is started)."""
+
+    def request(self, payload: Any, timeout: float) -> dict[str, Any]:
+        return {"error": {"type": "InternalError", "message": "the checker failed: TypeError"}}
+
+
+def test_a_checker_failure_is_an_undecided_step_not_a_crash() -> None:
+    chain = DerivationChecker(prepare_free_chain([]), worker=_FailingWorker())
+    report = chain.check(["(x + 1)^2", "x^2 + 2*x + 1"])
+    assert verdicts(report) == ["valid", "undecided"]
+    assert report.outcome is Outcome.UNDECIDED

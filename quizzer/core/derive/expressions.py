@@ -60,15 +60,21 @@ def compare(
     `worker` is the SymPy worker a front end keeps warm (None: the process-wide default).
     """
     from quizzer.core.expr import check_equivalence
+    from quizzer.errors import AnswerError, QuizzerError
 
     opaque: dict[Any, Any] = {}
-    result = check_equivalence(
-        _sendable(answer, opaque),
-        _sendable(expected, opaque),
-        context,
-        timeout=timeout,
-        worker=worker,
-    )
+    try:
+        result = check_equivalence(
+            _sendable(answer, opaque),
+            _sendable(expected, opaque),
+            context,
+            timeout=timeout,
+            worker=worker,
+        )
+    except AnswerError:
+        raise
+    except QuizzerError as exc:  # SymPy failed on this pair: one undecided step, not a crash
+        return Comparison("undecided", exc.message, "none")
     return Comparison(
         verdict=result.verdict,
         reason=result.reason,
