@@ -29,12 +29,11 @@ from quizzer.core.scheduler import Rating, propose_rating, utc_now
 from quizzer.core.session import Session, SessionOptions
 from quizzer.core.store import Store
 from quizzer.tui.grader import Checker, GradingProcess
-from quizzer.tui.screens.feedback import FeedbackScreen
-from quizzer.tui.screens.help import HelpScreen
 from quizzer.tui.screens.home import HomeScreen
-from quizzer.tui.screens.question import QuestionScreen
-from quizzer.tui.screens.stats import StatsScreen
-from quizzer.tui.screens.summary import SummaryScreen
+
+# The other screens are imported where they are first shown: Markdown (markdown-it), TextArea
+# and their widgets cost ~100 ms of start-up (python -X importtime) that the home screen, the
+# first thing drawn, does not need.
 from quizzer.tui.strings import tr
 
 DARK_THEME = "textual-dark"
@@ -174,6 +173,8 @@ class QuizApp(App[None]):
             session.finish()
             self._show_summary()
             return
+        from quizzer.tui.screens.question import QuestionScreen
+
         screen = QuestionScreen(
             question,
             position=session.answered_count + 1,
@@ -197,6 +198,8 @@ class QuizApp(App[None]):
         learner reads the feedback loses nothing), then show the feedback. A self-rated answer
         has no proposal: it is committed when the learner rates it."""
         assert self.session is not None
+        from quizzer.tui.screens.feedback import FeedbackScreen
+
         proposed = propose_rating(verdict, elapsed_s, question)
         if proposed is not None:
             self.session.record(question, answer_text, verdict, proposed, elapsed_s)
@@ -240,6 +243,8 @@ class QuizApp(App[None]):
     def _show_summary(self) -> None:
         assert self.session is not None
         notices = tuple(n.get(self.lang) for n in self.session.notices)
+        from quizzer.tui.screens.summary import SummaryScreen
+
         self.switch_screen(SummaryScreen(self.session.summary(), notices))
         self.session = None
 
@@ -252,10 +257,14 @@ class QuizApp(App[None]):
     # -- app actions --------------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from quizzer.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
     def action_stats(self) -> None:
+        from quizzer.tui.screens.stats import StatsScreen
+
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen())
 
@@ -279,7 +288,7 @@ class QuizApp(App[None]):
                     "Continue the unfinished session",
                     self.continue_session,
                 )
-        if isinstance(screen, QuestionScreen | FeedbackScreen):
+        if self.session is not None:
             yield SystemCommand(
                 "End session", "End the session and see the summary", self.end_session
             )

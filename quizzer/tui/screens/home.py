@@ -71,6 +71,7 @@ class HomeScreen(QuizScreen):
         self.scope: Scope = ALL
         self._has_unfinished = False
         self._moving_to: Scope | None = None
+        self._laid_out_width = 0
         self._tree_data: list[TopicNode] = []
 
     def compose(self) -> ComposeResult:
@@ -108,16 +109,22 @@ class HomeScreen(QuizScreen):
         return max(NAME_WIDTH, width - 2 - COUNTS_WIDTH - 1) if width else NAME_WIDTH
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._relayout)
+        self.call_after_refresh(self._relayout_if_wider)
+
+    def _relayout_if_wider(self) -> None:
+        if self.name_width() != self._laid_out_width:
+            self._relayout()
 
     def _relayout(self) -> None:
+        self._laid_out_width = self.name_width()
         self.query_one("#columns", Static).update(self._columns_header())
         self._fill_tree(self.query_one("#filter", Input).value.strip())
 
     def on_mount(self) -> None:
         super().on_mount()
         self.scope = self._scope_from_options(self.quiz.options)
-        self.after_relabel()
+        # The counts are read in on_screen_resume, which also runs when the screen first shows.
+        self.query_one("#topic-tree", Tree).focus()
         skipped = len(self.quiz.catalog.skipped_files)
         if skipped:
             self.notify(self.t("skipped_banks", n=skipped), severity="warning", timeout=8)
@@ -127,7 +134,7 @@ class HomeScreen(QuizScreen):
         self.query_one("#topic-tree", Tree).focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()  # a session just ended: counts changed
+        self.reload()  # first shown, or a session just ended: counts changed
 
     def _scope_from_options(self, options: SessionOptions) -> Scope:
         if len(options.bank_ids) == 1 and not options.topics:
