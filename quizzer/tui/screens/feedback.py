@@ -102,12 +102,15 @@ class FeedbackScreen(QuizScreen):
             )
         elif self.answer_text and self.question.type != "derivation":
             grid.add_row(self.t("your_answer"), _one_block(self.answer_text))
-        if verdict.interpreted and verdict.interpreted != self.answer_text and not choice:
+        # (a code answer's "interpretation" is just the function's name)
+        shown_as_typed = choice or self.question.type == "code"
+        if verdict.interpreted and verdict.interpreted != self.answer_text and not shown_as_typed:
             grid.add_row(self.t("interpreted_as"), verdict.interpreted)
         if verdict.expected is not None and not verdict.correct:
             title = "key_points" if self.question.type == "recall" else "expected"
             grid.add_row(self.t(title), self._expected_text())
-        parts.append(grid)
+        if grid.row_count:
+            parts.append(grid)
         if verdict.feedback:
             # A grid, not one Text, so a long item wraps under its own first word.
             bullets = Table.grid(padding=(0, 1))
@@ -115,7 +118,8 @@ class FeedbackScreen(QuizScreen):
             bullets.add_column()
             for item in verdict.feedback:
                 bullets.add_row("•", item.get(self.lang))
-            parts.append(Text(""))
+            if parts:
+                parts.append(Text(""))
             parts.append(bullets)
         return Group(*parts)
 

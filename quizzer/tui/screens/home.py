@@ -170,7 +170,7 @@ class HomeScreen(QuizScreen):
             node = tree.root.add(
                 node_label(topic.topic, topic.counts, 1, name_width=width),
                 data=scope,
-                expand=bool(needle) or self.scope[0] == "bank",
+                expand=bool(needle) or self.scope in [("bank", b.bank_id) for b in topic.banks],
             )
             highlight = node if scope == self.scope else highlight
             for bank in shown:

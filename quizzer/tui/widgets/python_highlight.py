@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from textual import events
 from textual._tree_sitter import TREE_SITTER
 from textual.widgets import TextArea
 
@@ -68,6 +69,20 @@ class PythonEditor(TextArea):
         kwargs.setdefault("tab_behavior", "indent")
         kwargs.setdefault("soft_wrap", False)
         super().__init__(text, language="python" if TREE_SITTER else None, **kwargs)
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Enter keeps the line's indentation, one level more after a `:` (as editors do)."""
+        if event.key == "enter" and not self.read_only:
+            event.stop()
+            event.prevent_default()
+            start, end = self.selection
+            line = self.document.get_line(start[0])[: start[1]]
+            indent = line[: len(line) - len(line.lstrip(" "))]
+            if line.rstrip().endswith(":"):
+                indent += " " * self.indent_width
+            self.replace("\n" + indent, start, end, maintain_selection_offset=False)
+            return
+        await super()._on_key(event)
 
     def _build_highlight_map(self) -> None:
         if TREE_SITTER:

@@ -92,7 +92,11 @@ def details_block(
     counterexample = details.get("counterexample")
     if isinstance(counterexample, Mapping) and question.type == "expression":
         parts.append(counterexample_text(counterexample, t))
-    if question.type == "code" and isinstance(details.get("cases_total"), int):
+    if (
+        question.type == "code"
+        and not verdict.correct
+        and isinstance(details.get("cases_total"), int)
+    ):
         parts.append(
             Text(
                 t("cases_passed", n=details.get("cases_passed", 0), total=details["cases_total"]),
