@@ -100,3 +100,18 @@ def test_stats_after_a_week(
         session.finish()
     clock.now = NOW
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("t"))
+
+
+def test_question_code_editor(snap_compare: Any, make_app: Any) -> None:
+    """The code editor: signature pre-filled, Python highlighted, `...` selected."""
+    from pathlib import Path
+
+    from quizzer.core.catalog import load_catalog
+
+    repo = Path(__file__).resolve().parents[2]
+    catalog = load_catalog(
+        [Path(__file__).parent / "banks-engines"], derivation_dirs=[repo / "derivations"]
+    )
+    app = make_app(SessionOptions(bank_ids=("tui-engines",)), catalog=catalog)
+    run_before = keys("s", "ctrl+n", "ctrl+n", screen=QuestionScreen)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
