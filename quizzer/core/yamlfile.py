@@ -7,17 +7,15 @@ only then: see `line_of`.
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import yaml
 
+from quizzer.core.files import MAX_FILE_BYTES, error, gc_paused, read_text
 from quizzer.core.schema import Path as KeyPath
-from quizzer.errors import BankError, Diagnostic
+
+__all__ = ["MAX_FILE_BYTES", "LineFinder", "gc_paused", "line_of", "parse_yaml", "read_text"]
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -78,81 +76,27 @@ def _to_python(node: Any, constructor: Any) -> Any:
     return constructor.construct_object(node, deep=True)
 
 
-# A 10,000-question bank is ~6 MB; anything far larger is a mistake (or an attack).
-MAX_FILE_BYTES = 16 * 1024 * 1024
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small objects.
-
-    Measured on 10k questions: ~4 s with the collector running (it rescans the growing heap on
-    every allocation burst), ~1.4 s paused. Re-enabling it is not free either: the first
-    allocation afterwards triggered a full collection over the new objects (1.3 s, profiled), so
-    the survivors are moved to the permanent generation first (`gc.freeze`), as long-lived
-    servers do after start-up. Acyclic garbage is still freed by reference counting.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.freeze()
-            gc.enable()
-
-
-def read_text(path: Path) -> str:
-    """The file's text, or BankError naming the file (and line, for bad encodings)."""
-    name = str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise _error(name, f"cannot read the file: {exc.strerror or exc}") from exc
-    if size > MAX_FILE_BYTES:
-        raise _error(
-            name,
-            f"file too large ({size / 1e6:.1f} MB; a bank may be at most "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} MiB): split it into several banks",
-            line=1,
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _error(name, f"cannot read the file: {exc.strerror or exc}") from exc
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise _error(
-            name,
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}): "
-            "save the file as UTF-8",
-            line=line,
-        ) from exc
-
-
 def parse_yaml(text: str, name: str) -> Any:
     """Parse one YAML document; BankError with the line on malformed input."""
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
-        raise _error(name, "the file is empty: expected a YAML document", line=1)
+        raise error(name, "the file is empty: expected a YAML document", line=1)
     loader = _Loader(text)
     try:
         with gc_paused():
             node = loader.get_single_node()
             return None if node is None else _to_python(node, loader)
     except _DuplicateKey as exc:
-        raise _error(name, exc.key, line=exc.line) from exc
+        raise error(name, exc.key, line=exc.line) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise _error(name, _yaml_message(exc, text, line), line=line) from exc
+        raise error(name, _yaml_message(exc, text, line), line=line) from exc
     except yaml.YAMLError as exc:
-        raise _error(name, f"malformed YAML: {exc}") from exc
+        raise error(name, f"malformed YAML: {exc}") from exc
     except RecursionError as exc:
-        raise _error(name, "the YAML nests too deeply") from exc
+        raise error(name, "the YAML nests too deeply") from exc
     finally:
         loader.dispose()
 
@@ -172,16 +116,6 @@ def _yaml_message(exc: yaml.MarkedYAMLError, text: str, line: int | None) -> str
             f" that starts on line {started})" if started and started != line else ")"
         )
     return f"malformed YAML: {problem}{context}"
-
-
-def _error(name: str, message: str, line: int | None = None) -> BankError:
-    diag = Diagnostic(file=name, message=message, line=line)
-    return BankError(str(diag), diagnostics=[diag])
-
-
-def line_of(text: str, path: KeyPath) -> int | None:
-    """The 1-based line of the value at `path` (or of its nearest existing parent)."""
-    return LineFinder(text)(path)
 
 
 class LineFinder:
@@ -222,3 +156,8 @@ class LineFinder:
                 break
             node = child
         return best
+
+
+def line_of(text: str, path: KeyPath) -> int | None:
+    """The 1-based line of the value at `path` (or of its nearest existing parent)."""
+    return LineFinder(text)(path)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from quizzer.core.catalog import load_catalog
 from tests.core.test_bank_errors import GOOD
 
@@ -44,3 +46,29 @@ def test_invalid_banks_are_never_cached(tmp_path: Path, quizzer_home: Path) -> N
     assert not load_catalog([bank], derivation_dirs=[]).ok
     assert not load_catalog([bank], derivation_dirs=[]).ok
     assert cache_entries(quizzer_home) == []
+
+
+def test_an_unchanged_file_is_not_even_read(
+    tmp_path: Path, quizzer_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import quizzer.core.catalog as catalog_module
+
+    bank = tmp_path / "b.yaml"
+    bank.write_text(GOOD, encoding="utf-8")
+    old = 1_600_000_000
+    os.utime(bank, (old, old))  # older than the 2 s "racy" window
+    load_catalog([bank], derivation_dirs=[])
+
+    def no_reading(path: Path) -> str:
+        raise AssertionError(f"{path} was read although unchanged")
+
+    monkeypatch.setattr(catalog_module, "read_text", no_reading)
+    assert "good-one" in load_catalog([bank], derivation_dirs=[]).questions
+
+    monkeypatch.undo()
+    bank.write_text(GOOD.replace("1 + 1?", "Two plus two minus two?"), encoding="utf-8")
+    os.utime(bank, (old + 10, old + 10))
+    reloaded = load_catalog([bank], derivation_dirs=[])
+    assert reloaded.question("good-one").prompt.en == "Two plus two minus two?"
