@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from itertools import combinations
+from pathlib import Path
 
 import pytest
 
@@ -117,3 +118,14 @@ def test_follow_ups_point_at_deeper_questions_that_exist() -> None:
     catalog = builtin()
     dangling = [(q.id, f) for q in questions() for f in q.follow_ups if f not in catalog.questions]
     assert dangling == []
+
+
+def test_every_builtin_bank_references_the_json_schema() -> None:
+    """Editors with a YAML language server then autocomplete and lint the bank."""
+    modeline = "# yaml-language-server: $schema=../docs/bank.schema.json"
+    missing = [
+        b.file
+        for b in builtin().banks
+        if not Path(b.file).read_text(encoding="utf-8").startswith(modeline)
+    ]
+    assert missing == []
