@@ -7,6 +7,23 @@ from __future__ import annotations
 
 import keyword
 
+# The trigonometric and hyperbolic functions, each also available inverted ("a" + name): one list
+# for the parser's names, the numeric evaluator and the worker's serialization allowlist.
+CIRCULAR_AND_HYPERBOLIC = (
+    "sin",
+    "cos",
+    "tan",
+    "sec",
+    "csc",
+    "cot",
+    "sinh",
+    "cosh",
+    "tanh",
+    "sech",
+    "csch",
+    "coth",
+)
+
 # Function name as typed -> canonical name the SymPy builder knows, with (min, max) arity.
 FUNCTIONS: dict[str, tuple[str, int, int]] = {
     "sqrt": ("sqrt", 1, 1),
@@ -33,20 +50,7 @@ FUNCTIONS: dict[str, tuple[str, int, int]] = {
     "ceil": ("ceiling", 1, 1),
     "diff": ("diff", 2, 3),
 }
-for _name in (
-    "sin",
-    "cos",
-    "tan",
-    "sec",
-    "csc",
-    "cot",
-    "sinh",
-    "cosh",
-    "tanh",
-    "sech",
-    "csch",
-    "coth",
-):
+for _name in CIRCULAR_AND_HYPERBOLIC:
     FUNCTIONS[_name] = (_name, 1, 1)
     FUNCTIONS["a" + _name] = ("a" + _name, 1, 1)
     FUNCTIONS["arc" + _name] = ("a" + _name, 1, 1)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from quizzer.core.expr.lexicon import CIRCULAR_AND_HYPERBOLIC
+
 Value = Any  # an mpmath mpf or mpc
 Compiled = Callable[[Sequence[Value]], Value]
 
@@ -88,20 +90,7 @@ def _table() -> dict[Any, Callable[..., Value]]:
         sp.conjugate: mpmath.conj,
         ml_functions(): bounded(lambda x: 1 / (1 + mpmath.exp(-x)), exp_limit),
     }
-    for name in (
-        "sin",
-        "cos",
-        "tan",
-        "cot",
-        "sec",
-        "csc",
-        "sinh",
-        "cosh",
-        "tanh",
-        "coth",
-        "sech",
-        "csch",
-    ):
+    for name in CIRCULAR_AND_HYPERBOLIC:
         limit = exp_limit if name.endswith("h") else trig_limit
         table[getattr(sp, name)] = bounded(getattr(mpmath, name), limit)
         table[getattr(sp, "a" + name)] = getattr(mpmath, "a" + name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from quizzer.core.expr.lexicon import CIRCULAR_AND_HYPERBOLIC
 from quizzer.errors import AnswerError
 
 FUNCTION_NAMES = (
@@ -33,30 +34,8 @@ FUNCTION_NAMES = (
     "re",
     "im",
     "conjugate",
-    "sin",
-    "cos",
-    "tan",
-    "cot",
-    "sec",
-    "csc",
-    "sinh",
-    "cosh",
-    "tanh",
-    "coth",
-    "sech",
-    "csch",
-    "asin",
-    "acos",
-    "atan",
-    "acot",
-    "asec",
-    "acsc",
-    "asinh",
-    "acosh",
-    "atanh",
-    "acoth",
-    "asech",
-    "acsch",
+    *CIRCULAR_AND_HYPERBOLIC,
+    *("a" + name for name in CIRCULAR_AND_HYPERBOLIC),
 )
 STRUCTURE_NAMES = (
     "Add",
