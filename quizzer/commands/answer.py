@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from quizzer.commands.common import (
@@ -55,7 +53,6 @@ def answer(
 ) -> None:
     """Grade ANSWER to QUESTION_ID; exit 0 correct, 1 incorrect, 3 undecided, 2 bad input."""
     from quizzer.core.grading import GradingEnv, grade
-    from quizzer.core.trust import is_trusted
 
     if (answer_text is None) == (answer_file is None):
         raise AnswerError("give the answer as an argument or with --file (not both)")
@@ -69,7 +66,7 @@ def answer(
         catalog=catalog,
         device=device,
         seed=seed,
-        trusted_code=bank.builtin or is_trusted(Path(bank.file)),
+        trusted_code=bank.trusted,
     )
     verdict = grade(question, text, env)
     if as_json:

@@ -121,7 +121,6 @@ def check(
     from quizzer.commands.common import load_catalog_for_cli
     from quizzer.core.grading import GradingEnv
     from quizzer.core.selftest import TestResult, check_questions
-    from quizzer.core.trust import is_trusted
 
     catalog = load_catalog_for_cli(list(paths) or None)
     questions = [catalog.question(q) for q in question_ids] or list(catalog.questions.values())
@@ -134,7 +133,7 @@ def check(
                 catalog=catalog,
                 device=device,
                 services=services,
-                trusted_code=bank.builtin or is_trusted(Path(bank.file)),
+                trusted_code=bank.trusted,
             )
             for item in check_questions([q], env):
                 if isinstance(item, TestResult):

@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any, TextIO
 
 from quizzer.commands.quiz_plain_text import RATING_NAMES, TEXT
@@ -213,14 +212,11 @@ class PlainQuiz:
         self.io.write(self.say("scheduled", delta=interval_text(card.due - self.clock())))
 
     def _env(self, question: Question) -> GradingEnv:
-        from quizzer.core.trust import is_trusted
-
-        bank = self.catalog.bank(question.bank_id)
         return GradingEnv(
             lang=self.options.lang,
             catalog=self.catalog,
             device=self.device,
-            trusted_code=bank.builtin or is_trusted(Path(bank.file)),
+            trusted_code=self.catalog.bank(question.bank_id).trusted,
             services=self.services,
         )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from quizzer.commands.common import (
@@ -37,7 +39,8 @@ def show(question_id: str, lang: str | None, as_json: bool, seed: int | None, re
         if question.type in ("choice", "multi")
         else []
     )
-    document = {
+    hints = [h.get(lang) for h in question.hints]
+    document: dict[str, Any] = {
         "id": question.id,
         "type": question.type,
         "bank": question.bank_id,
@@ -47,7 +50,7 @@ def show(question_id: str, lang: str | None, as_json: bool, seed: int | None, re
         "source": question.source,
         "prompt": prompt,
         "choices": choices,
-        "hints": [h.get(lang) for h in question.hints],
+        "hints": hints,
         "follow_ups": list(question.follow_ups),
     }
     if reveal:
@@ -64,7 +67,7 @@ def show(question_id: str, lang: str | None, as_json: bool, seed: int | None, re
     console.print(Panel(Markdown(prompt), title=title, subtitle=question.source or ""))
     for i, c in enumerate(choices, 1):
         console.print(f"  {i}. ({c['id']}) {c['text']}")
-    for hint in document["hints"]:
+    for hint in hints:
         console.print(f"[dim]hint: {hint}[/dim]")
     if reveal:
         console.print(f"[bold]answer:[/bold] {document['expected']}")

@@ -266,7 +266,7 @@ def load_bank_file(
         if digests is not None:
             digests.put(file, digest)
     with gc_paused():
-        return build_bank(data, name, builtin=builtin)
+        return build_bank(data, name, builtin=builtin, trusted=context.trusted)
 
 
 def _parse_and_validate(text: str, name: str, context: ValidationContext) -> Any:
@@ -352,7 +352,9 @@ def _question_id_at(data: Any, path: KeyPath) -> str | None:
     return None
 
 
-def build_bank(data: dict[str, Any], file: str, *, builtin: bool = False) -> Bank:
+def build_bank(
+    data: dict[str, Any], file: str, *, builtin: bool = False, trusted: bool = False
+) -> Bank:
     """Model objects from validated bank data."""
     header = data["bank"]
     bank_id = header["id"]
@@ -369,6 +371,7 @@ def build_bank(data: dict[str, Any], file: str, *, builtin: bool = False) -> Ban
             LocalizedText.parse(header["description"]) if "description" in header else None
         ),
         builtin=builtin,
+        trusted=builtin or trusted,
     )
 
 

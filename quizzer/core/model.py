@@ -88,6 +88,9 @@ class Bank:
     tags: tuple[str, ...] = ()
     description: LocalizedText | None = None
     builtin: bool = False
+    # Whether the bank may run its own code (torch references, code variants): built-in banks,
+    # and banks the user trusted (`quizzer banks trust`), decided once when the bank is loaded.
+    trusted: bool = False
 
     def count_by_type(self) -> dict[str, int]:
         counts: dict[str, int] = {}

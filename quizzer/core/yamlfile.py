@@ -2,7 +2,7 @@
 
 PyYAML's C loader is used when present (3-4x faster than the pure-Python one). Line numbers are
 needed only when something is wrong, so documents are composed into nodes (which carry marks)
-only then: see `line_of`.
+only then: see `LineFinder`.
 """
 
 from __future__ import annotations
@@ -12,10 +12,8 @@ from typing import Any
 
 import yaml
 
-from quizzer.core.files import MAX_FILE_BYTES, error, gc_paused, read_text
+from quizzer.core.files import error, gc_paused
 from quizzer.core.schema import Path as KeyPath
-
-__all__ = ["MAX_FILE_BYTES", "LineFinder", "gc_paused", "line_of", "parse_yaml", "read_text"]
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -156,8 +154,3 @@ class LineFinder:
                 break
             node = child
         return best
-
-
-def line_of(text: str, path: KeyPath) -> int | None:
-    """The 1-based line of the value at `path` (or of its nearest existing parent)."""
-    return LineFinder(text)(path)

@@ -91,7 +91,6 @@ class QuizApp(App[None]):
         self.cursor_blink = cursor_blink
         self.device = device
         self.session: Session | None = None
-        self._trust: dict[str, bool] = {}
         self._initial_theme = theme
         self._keymap = keymap or {}
         self.set_reactive(QuizApp.lang, options.lang if options.lang in ("en", "zh") else "en")
@@ -152,18 +151,10 @@ class QuizApp(App[None]):
             lang=self.lang,
             catalog=self.catalog,
             device=self.device,
-            trusted_code=self._trusted(question),
+            trusted_code=self.catalog.bank(question.bank_id).trusted,
             seed=seed,
             services=self.checker.services,
         )
-
-    def _trusted(self, question: Question) -> bool:
-        if question.bank_id not in self._trust:
-            bank = self.catalog.bank(question.bank_id)
-            from quizzer.core.trust import is_trusted
-
-            self._trust[question.bank_id] = bank.builtin or is_trusted(Path(bank.file))
-        return self._trust[question.bank_id]
 
     def show_next_question(self, *, first: bool = False) -> None:
         session = self.session

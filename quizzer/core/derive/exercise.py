@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from quizzer.core.files import read_text
 from quizzer.core.schema import (
     LOCALIZED_TEXT,
     AnyValue,
@@ -35,7 +36,7 @@ from quizzer.core.schema import (
 )
 from quizzer.core.schema import Path as KeyPath
 from quizzer.core.text import LocalizedText
-from quizzer.core.yamlfile import LineFinder, parse_yaml, read_text
+from quizzer.core.yamlfile import LineFinder, parse_yaml
 from quizzer.errors import BankError, Diagnostic
 
 ID = Str(
