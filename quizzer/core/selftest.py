@@ -16,8 +16,14 @@ from quizzer.core.grading import GradingEnv, grade
 from quizzer.core.model import Outcome, Question
 from quizzer.errors import QuizzerError
 
-# Types whose reference answer (`reference_answer`) is itself a valid learner answer.
-SELF_ACCEPTING = ("numeric", "expression", "choice", "multi", "params")
+# Types whose `tests.accept` may be empty: the reference itself is graded (numeric,
+# expression), the correct options are the spec (choice, multi), or the calculator is the
+# reference (params).
+ACCEPT_TESTS_OPTIONAL = ("numeric", "expression", "choice", "multi", "params")
+# Types whose reference answer must be computable (a snippet, a formula, the calculator) ...
+REFERENCE_COMPUTED = ("numeric", "expression", "params")
+# ... and, typed back as an answer, accepted (a params reference is a breakdown, not an answer).
+REFERENCE_GRADED = ("numeric", "expression")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +77,7 @@ def missing_tests(question: Question) -> str | None:
         return None
     if not question.tests.reject:
         return "no `tests.reject`: add at least one wrong answer the checker must reject"
-    if not question.tests.accept and question.type not in SELF_ACCEPTING:
+    if not question.tests.accept and question.type not in ACCEPT_TESTS_OPTIONAL:
         return "no `tests.accept`: add at least one answer the checker must accept"
     return None
 
@@ -114,11 +120,11 @@ def check_questions(
             yield (question, problem)
         for case in cases_for(question):
             yield run_case(case, env)
-        if question.type in SELF_ACCEPTING and question.type not in ("choice", "multi"):
+        if question.type in REFERENCE_COMPUTED:
             try:
                 ref = reference_answer(question, env)
             except QuizzerError as exc:
                 yield (question, f"the reference answer cannot be computed: {exc.message}")
                 continue
-            if ref is not None and question.type != "params":
+            if ref is not None and question.type in REFERENCE_GRADED:
                 yield run_case(TestCase(question, ref, Outcome.CORRECT, origin="reference"), env)
